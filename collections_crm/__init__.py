@@ -1,0 +1,3 @@
+from collections_crm.celery import app as celery_app
+
+__all__ = ["celery_app"]

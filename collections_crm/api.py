@@ -1,0 +1,87 @@
+"""The REST API's scoping mixin, the token endpoint, and the users and teams endpoints."""
+
+from collections.abc import Callable
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from collections_crm.models import Team, User
+from collections_crm.selectors import team_list, user_list
+
+
+class ScopedViewSetMixin:
+    """Every query goes through a selector that starts at visible_to(user), so out-of-scope ids answer 404."""
+
+    selector: Callable[..., QuerySet]
+
+    def get_queryset(self):
+        return self.selector(viewer=self.request.user)
+
+
+class LoginLockedOut(Throttled):
+    default_detail = "Too many failed sign-in attempts. Try again later or ask an admin to unlock the account."
+
+
+class TokenObtainView(APIView):
+    """Exchange a username and password for an API token; failures count toward login throttling."""
+
+    authentication_classes = ()
+    permission_classes = ()
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        auth=[],
+    )
+    def post(self, request):
+        if not AxesProxyHandler.is_allowed(request):
+            raise LoginLockedOut
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                raise LoginLockedOut
+            return Response(serializer.errors, status=400)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "timezone", "member_count"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "role", "team", "agency", "is_active"]
+
+
+class TeamViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    selector = staticmethod(team_list)
+    serializer_class = TeamSerializer
+    ordering_fields = ["name"]
+    ordering = ["name"]
+
+
+class UserViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    selector = staticmethod(user_list)
+    serializer_class = UserSerializer
+    filterset_fields = ["role", "team", "agency", "is_active"]
+    ordering_fields = ["username", "last_name", "date_joined"]
+    ordering = ["username"]
+
+    @action(detail=False)
+    def me(self, request):
+        """The caller's own user record."""
+        return Response(self.get_serializer(request.user).data)

@@ -1,0 +1,32 @@
+"""User roles and the areas of the product each may enter: the single source for navigation and view access."""
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COLLECTOR = "collector", "Collector"
+    MANAGER = "manager", "Manager"
+    ADMIN = "admin", "Admin"
+    AGENCY = "agency", "Agency user"
+
+
+class Area(StrEnum):
+    WORK_QUEUE = "work_queue"
+    ACCOUNTS = "accounts"
+    DASHBOARDS = "dashboards"
+    CONFIGURATION = "configuration"
+
+
+# Admins configure and oversee; they do not work a queue of their own (SPEC 1).
+AREA_ROLES: dict[Area, frozenset[str]] = {
+    Area.WORK_QUEUE: frozenset({Role.COLLECTOR, Role.MANAGER, Role.AGENCY}),
+    Area.ACCOUNTS: frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN, Role.AGENCY}),
+    Area.DASHBOARDS: frozenset({Role.MANAGER, Role.ADMIN}),
+    Area.CONFIGURATION: frozenset({Role.ADMIN}),
+}
+
+
+def can_enter(user, area: Area) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in AREA_ROLES[area])

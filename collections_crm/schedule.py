@@ -1,0 +1,30 @@
+"""The built-in beat schedule, in one place. `manage.py setup_periodic_tasks` writes it into django-celery-beat's
+tables where an entry is missing; admins may then change or disable entries in the Django admin, and their edits
+are kept."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str
+    description: str
+    every_seconds: int | None = None
+    crontab: dict | None = None  # minute, hour, day_of_week, day_of_month, month_of_year (UTC)
+
+
+PERIODIC_JOBS = (
+    PeriodicJob(
+        name="Worker heartbeat",
+        task="collections_crm.tasks.heartbeat_record_task",
+        description="Every 30 seconds, so /healthz shows whether the scheduler and a worker are alive.",
+        every_seconds=30,
+    ),
+    PeriodicJob(
+        name="Clear expired sessions",
+        task="collections_crm.tasks.sessions_clear_expired_task",
+        description="Daily at 03:30 UTC, a quiet hour for every team, to keep the session table small.",
+        crontab={"minute": "30", "hour": "3"},
+    ),
+)

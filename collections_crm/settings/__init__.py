@@ -1,0 +1,1 @@
+"""Settings: base.py reads the environment; local, test and production adjust it for where it runs."""

@@ -1,0 +1,11 @@
+"""The test suite: the real PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set, else the embedded default."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-suite-secret-key-not-used-anywhere-else")
+
+from collections_crm.settings.base import *
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; hashing is not under test
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
