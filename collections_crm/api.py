@@ -3,13 +3,14 @@
 from collections.abc import Callable
 
 from axes.handlers.proxy import AxesProxyHandler
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,10 +27,11 @@ class ScopedViewSetMixin:
         return self.selector(viewer=self.request.user)
 
 
-class LoginLockedOut(Throttled):
-    default_detail = "Too many failed sign-in attempts. Try again later or ask an admin to unlock the account."
+LOCKED_OUT = {"detail": "Too many failed sign-in attempts. Try again later or ask an admin to unlock the account."}
 
 
+# Not atomic: axes' record of a failed attempt must be kept whatever the response.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class TokenObtainView(APIView):
     """Exchange a username and password for an API token; failures count toward login throttling."""
 
@@ -42,12 +44,12 @@ class TokenObtainView(APIView):
         auth=[],
     )
     def post(self, request):
-        if not AxesProxyHandler.is_allowed(request):
-            raise LoginLockedOut
+        if not AxesProxyHandler.is_allowed(request, credentials={"username": request.data.get("username")}):
+            return Response(LOCKED_OUT, status=429)
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             if getattr(request, "axes_locked_out", False):
-                raise LoginLockedOut
+                return Response(LOCKED_OUT, status=429)
             return Response(serializer.errors, status=400)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
