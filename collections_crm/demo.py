@@ -48,8 +48,9 @@ def _user(username: str, *, first_name: str, last_name: str, role: str, team=Non
                   "email": f"{username}@demo.example", "is_active": True,
                   "is_staff": is_superuser, "is_superuser": is_superuser},
     )
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
+    if not user.check_password(DEMO_PASSWORD):  # a fresh hash on every run would change the row
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
     return user
 
 

@@ -7,7 +7,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 # Variables of the developer's or CI's environment that would leak into a subprocess under test.
 SETTINGS_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "EMAIL_URL",
-                      "DJANGO_SETTINGS_MODULE", "DATA_DIR")
+                      "DJANGO_SETTINGS_MODULE", "DATA_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def run_python(code: str, *, env: dict[str, str], timeout: int = 60) -> subprocess.CompletedProcess:

@@ -4,7 +4,8 @@ from collections_crm.settings.base import *
 from collections_crm.settings.environment import database_config, redis_url
 
 SECRET_KEY = env.str("SECRET_KEY")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Container health checks call http://localhost:8000/healthz from inside the container.
+ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS"), "localhost"]
 DATABASES = {"default": database_config(env.str("DATABASE_URL"), sqlite_path=DATA_DIR / "unused.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if not redis_url(env.str("REDIS_URL")):

@@ -1,0 +1,58 @@
+"""seed_demo builds the demo organisation, prints working logins, and changes nothing when run again."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from agencies.models import Agency
+from collections_crm.demo import DEMO_PASSWORD
+from collections_crm.models import AuthorityLimit, Team, User
+from collections_crm.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return (
+        sorted(User.objects.values_list("username", "role", "team__name", "agency__code", "password"), key=str),
+        sorted(Team.objects.values_list("name", "timezone")),
+        sorted(AuthorityLimit.objects.values_list("role", "team__name", "currency", "max_discount_pct"), key=str),
+        Agency.objects.count(),
+    )
+
+
+def test_every_role_gets_a_login_that_works(client):
+    output = seed()
+    assert f"password for all of them: {DEMO_PASSWORD}" in output
+    for role in Role:
+        user = User.objects.filter(role=role).first()
+        assert user is not None, role
+        assert user.username in output
+        response = client.post(reverse("login"), {"username": user.username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, user.username
+    assert Team.objects.count() >= 2
+    for team in Team.objects.all():
+        assert team.managers.exists()
+        assert team.members.filter(role=Role.COLLECTOR).count() >= 2
+
+
+def test_running_it_again_changes_nothing():
+    seed()
+    before = snapshot()
+    seed()
+    assert snapshot() == before
+
+
+def test_refuses_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
