@@ -47,6 +47,7 @@ def test_a_wrong_password_is_explained(page, collector):
 
 def test_keyboard_users_can_skip_to_the_content(page, collector):
     sign_in(page, "alice")
+    expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()
