@@ -21,7 +21,8 @@ class Agency(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "agencies"
-        constraints = [models.UniqueConstraint(Lower("name"), name="agencies_agency_name_ci_unique")]
+        constraints = [models.UniqueConstraint(Lower("name"), name="agencies_agency_name_ci_unique",
+                                               violation_error_message="An agency with this name already exists.")]
 
     def __str__(self) -> str:
         return self.name

@@ -8,3 +8,6 @@ class CollectionsCrmConfig(AppConfig):
     name = "collections_crm"
     verbose_name = "Users and teams"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from collections_crm import signals  # noqa: F401 - connects the audit receivers

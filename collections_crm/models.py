@@ -33,7 +33,8 @@ class Team(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="collections_crm_team_name_ci_unique"),
+            models.UniqueConstraint(Lower("name"), name="collections_crm_team_name_ci_unique",
+                                    violation_error_message="A team with this name already exists."),
         ]
 
     def __str__(self) -> str:
@@ -75,7 +76,8 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
         constraints = [
-            models.UniqueConstraint(Lower("username"), name="collections_crm_user_username_ci_unique"),
+            models.UniqueConstraint(Lower("username"), name="collections_crm_user_username_ci_unique",
+                                    violation_error_message="This username is taken (usernames ignore case)."),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="collections_crm_user_role_valid"),
             models.CheckConstraint(
                 condition=(Q(role=Role.AGENCY, agency__isnull=False, team__isnull=True)
@@ -96,6 +98,19 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class AuthorityLimitQuerySet(ScopedQuerySet):
+    """Limits are configuration: everyone but admins sees only the limits that bind their own role and team."""
+
+    def _binding(self, user):
+        return self.filter(Q(team__isnull=True) | Q(team=user.team_id), role=user.role)
+
+    def scope_for_manager(self, user):
+        return self._binding(user)
+
+    def scope_for_collector(self, user):
+        return self._binding(user)
+
+
 class AuthorityLimit(models.Model):
     """How far a role (optionally within one team) may go in a plan or settlement without a manager's approval.
 
@@ -113,13 +128,19 @@ class AuthorityLimit(models.Model):
     min_installment_amount = models.DecimalField(max_digits=14, decimal_places=2,
                                                  validators=[MinValueValidator(Decimal("0"))])
 
+    objects = AuthorityLimitQuerySet.as_manager()
+
     class Meta:
         ordering = ["role", "team__name", "currency"]
         constraints = [
-            models.UniqueConstraint(fields=["role", "team", "currency"], condition=Q(team__isnull=False),
-                                    name="collections_crm_authoritylimit_one_per_team"),
-            models.UniqueConstraint(fields=["role", "currency"], condition=Q(team__isnull=True),
-                                    name="collections_crm_authoritylimit_one_per_role"),
+            models.UniqueConstraint(
+                fields=["role", "team", "currency"], condition=Q(team__isnull=False),
+                name="collections_crm_authoritylimit_one_per_team",
+                violation_error_message="This team already has a limit for this role and currency; edit that one."),
+            models.UniqueConstraint(
+                fields=["role", "currency"], condition=Q(team__isnull=True),
+                name="collections_crm_authoritylimit_one_per_role",
+                violation_error_message="This role already has a limit for this currency; edit that one."),
             models.CheckConstraint(condition=Q(max_discount_pct__gte=0, max_discount_pct__lte=100),
                                    name="collections_crm_authoritylimit_discount_pct_range"),
             models.CheckConstraint(condition=Q(max_installments__gte=1, max_plan_months__gte=1),

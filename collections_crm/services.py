@@ -1,11 +1,112 @@
+"""Writes to users, teams and authority limits. Each validates the whole record, saves it and appends an audit
+event in one transaction."""
+
 import socket
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
-from collections_crm.models import Heartbeat
+from collections_crm.models import AuthorityLimit, Heartbeat, Team, User
+from collections_crm.roles import Role
+from compliance.services import audit_record, audited_changes
 
 
 def heartbeat_record(*, name: str) -> Heartbeat:
     heartbeat, _ = Heartbeat.objects.update_or_create(
         name=name, defaults={"beat_at": timezone.now(), "hostname": socket.gethostname()})
     return heartbeat
+
+
+@transaction.atomic
+def team_create(*, actor: User, name: str, timezone: str) -> Team:
+    team = Team(name=name, timezone=timezone)
+    team.full_clean()
+    team.save()
+    audit_record(actor=actor, action="team.created", target=team, data={"name": name, "timezone": timezone})
+    return team
+
+
+@transaction.atomic
+def team_update(*, actor: User, team: Team, **changes) -> Team:
+    diff = audited_changes(team, changes)
+    if not diff:
+        return team
+    team.full_clean()
+    team.save()
+    audit_record(actor=actor, action="team.updated", target=team, data=diff)
+    return team
+
+
+@transaction.atomic
+def user_create(*, actor: User, username: str, password: str, role: str, team: Team | None = None,
+                agency=None, first_name: str = "", last_name: str = "", email: str = "") -> User:
+    user = User(username=username, role=role, team=team, agency=agency, first_name=first_name,
+                last_name=last_name, email=email)
+    user.full_clean(exclude=["password"])
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit_record(actor=actor, action="user.created", target=user,
+                 data={"role": role, "team": team, "agency": agency})
+    return user
+
+
+def _refuse_self_lockout(actor: User, user: User, changes: dict) -> None:
+    """An admin cannot take away their own admin role or access: someone else must, so one always remains."""
+    if actor.pk != user.pk:
+        return
+    if changes.get("role", user.role) != Role.ADMIN:
+        raise ValidationError({"role": "You cannot remove your own admin role; ask another admin."})
+    if not changes.get("is_active", user.is_active):
+        raise ValidationError({"is_active": "You cannot deactivate yourself; ask another admin."})
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, **changes) -> User:
+    """Change a user's profile, role, team, agency or active state; their sessions and tokens follow at once."""
+    _refuse_self_lockout(actor, user, changes)
+    diff = audited_changes(user, changes)
+    if not diff:
+        return user
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=actor, action="user.updated", target=user, data=diff)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User, user: User, password: str) -> User:
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action="user.password_set", target=user)
+    return user
+
+
+@transaction.atomic
+def authority_limit_create(*, actor: User, **fields) -> AuthorityLimit:
+    limit = AuthorityLimit(**fields)
+    limit.full_clean()
+    limit.save()
+    audit_record(actor=actor, action="authority_limit.created", target=limit, data=fields)
+    return limit
+
+
+@transaction.atomic
+def authority_limit_update(*, actor: User, limit: AuthorityLimit, **changes) -> AuthorityLimit:
+    diff = audited_changes(limit, changes)
+    if not diff:
+        return limit
+    limit.full_clean()
+    limit.save()
+    audit_record(actor=actor, action="authority_limit.updated", target=limit, data=diff)
+    return limit
+
+
+@transaction.atomic
+def authority_limit_delete(*, actor: User, limit: AuthorityLimit) -> None:
+    audit_record(actor=actor, action="authority_limit.deleted", target=limit,
+                 data={"role": limit.role, "team": limit.team, "currency": limit.currency})
+    limit.delete()

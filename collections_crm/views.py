@@ -1,15 +1,41 @@
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from agencies.forms import AgencyForm
+from agencies.models import Agency
+from agencies.services import agency_create, agency_update
+from collections_crm.forms import AuthorityLimitForm, PasswordSetForm, TeamForm, UserCreateForm, UserForm
 from collections_crm.health import system_health
+from collections_crm.models import AuthorityLimit, Team, User
 from collections_crm.navigation import nav_items_for
 from collections_crm.permissions import area_required
 from collections_crm.roles import Area
-from collections_crm.selectors import authority_limit_list, team_list, user_list
+from collections_crm.scoping import get_visible_or_404
+from collections_crm.selectors import (
+    agency_list,
+    authority_limit_list,
+    configuration_history,
+    team_list,
+    user_list,
+)
+from collections_crm.services import (
+    authority_limit_create,
+    authority_limit_delete,
+    authority_limit_update,
+    team_create,
+    team_update,
+    user_create,
+    user_set_password,
+    user_update,
+)
 
 
 def home(request):
@@ -32,5 +58,115 @@ def configuration(request):
     return render(request, "collections_crm/configuration.html", {
         "teams": team_list(viewer=request.user),
         "users": user_list(viewer=request.user).order_by("team__name", "role", "username"),
+        "agencies": agency_list(viewer=request.user),
         "authority_limits": authority_limit_list(viewer=request.user),
+        "history": configuration_history(viewer=request.user),
     })
+
+
+def _configuration_form(request, form, *, title: str, save: Callable, done: str):
+    """Show a configuration form; on a valid POST save it through a service and go back to the overview.
+
+    Rules the service enforces beyond the form (an admin demoting themselves) come back as form errors.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                saved = save(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done.format(saved))
+            return redirect("configuration")
+    return render(request, "collections_crm/configuration_form.html", {"form": form, "title": title},
+                  status=400 if form.errors else 200)
+
+
+@area_required(Area.CONFIGURATION)
+def team_new(request):
+    return _configuration_form(
+        request, TeamForm(request.POST or None), title="New team", done="Team {} created.",
+        save=lambda data: team_create(actor=request.user, **data))
+
+
+@area_required(Area.CONFIGURATION)
+def team_edit(request, pk: int):
+    team = get_visible_or_404(Team.objects, request.user, pk=pk)
+    return _configuration_form(
+        request, TeamForm(request.POST or None, instance=Team.objects.get(pk=team.pk)),
+        title=f"Edit team {team}", done="Team {} saved.",
+        save=lambda data: team_update(actor=request.user, team=team, **data))
+
+
+@area_required(Area.CONFIGURATION)
+def user_new(request):
+    def save(data):
+        password = data.pop("password1")
+        data.pop("password2")
+        return user_create(actor=request.user, password=password, **data)
+
+    return _configuration_form(request, UserCreateForm(request.POST or None), title="New user",
+                               done="User {} created. Give them their password in person or by phone.", save=save)
+
+
+@area_required(Area.CONFIGURATION)
+def user_edit(request, pk: int):
+    user = get_visible_or_404(User.objects, request.user, pk=pk)
+
+    def save(data):
+        data.pop("username")
+        return user_update(actor=request.user, user=user, **data)
+
+    return _configuration_form(
+        request, UserForm(request.POST or None, instance=User.objects.get(pk=user.pk)),
+        title=f"Edit user {user.username}", done="User {} saved.", save=save)
+
+
+@area_required(Area.CONFIGURATION)
+def user_password(request, pk: int):
+    user = get_visible_or_404(User.objects, request.user, pk=pk)
+    return _configuration_form(
+        request, PasswordSetForm(request.POST or None, user=user),
+        title=f"Set a new password for {user.username}", done="New password set for {}.",
+        save=lambda data: user_set_password(actor=request.user, user=user, password=data["password1"]))
+
+
+@area_required(Area.CONFIGURATION)
+def agency_new(request):
+    return _configuration_form(
+        request, AgencyForm(request.POST or None), title="New agency", done="Agency {} created.",
+        save=lambda data: agency_create(actor=request.user, **data))
+
+
+@area_required(Area.CONFIGURATION)
+def agency_edit(request, pk: int):
+    agency = get_visible_or_404(Agency.objects, request.user, pk=pk)
+    return _configuration_form(
+        request, AgencyForm(request.POST or None, instance=Agency.objects.get(pk=agency.pk)),
+        title=f"Edit agency {agency}", done="Agency {} saved.",
+        save=lambda data: agency_update(actor=request.user, agency=agency, **data))
+
+
+@area_required(Area.CONFIGURATION)
+def authority_limit_new(request):
+    return _configuration_form(
+        request, AuthorityLimitForm(request.POST or None), title="New authority limit", done="{} created.",
+        save=lambda data: authority_limit_create(actor=request.user, **data))
+
+
+@area_required(Area.CONFIGURATION)
+def authority_limit_edit(request, pk: int):
+    limit = get_visible_or_404(AuthorityLimit.objects, request.user, pk=pk)
+    return _configuration_form(
+        request, AuthorityLimitForm(request.POST or None, instance=AuthorityLimit.objects.get(pk=limit.pk)),
+        title=f"Edit {limit}", done="{} saved.",
+        save=lambda data: authority_limit_update(actor=request.user, limit=limit, **data))
+
+
+@area_required(Area.CONFIGURATION)
+@require_POST
+def authority_limit_remove(request, pk: int):
+    limit = get_visible_or_404(AuthorityLimit.objects, request.user, pk=pk)
+    authority_limit_delete(actor=request.user, limit=limit)
+    messages.success(request, f"{limit} removed.")
+    return redirect("configuration")
