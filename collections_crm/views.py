@@ -78,8 +78,7 @@ def _configuration_form(request, form, *, title: str, save: Callable, done: str)
         else:
             messages.success(request, done.format(saved))
             return redirect("configuration")
-    return render(request, "collections_crm/configuration_form.html", {"form": form, "title": title},
-                  status=400 if form.errors else 200)
+    return render(request, "collections_crm/configuration_form.html", {"form": form, "title": title})
 
 
 @area_required(Area.CONFIGURATION)

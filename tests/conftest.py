@@ -44,7 +44,7 @@ def other_manager(other_team):
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="ada", admin=True)
+    return UserFactory(username="ada", first_name="Ada", last_name="Admin", admin=True)
 
 
 @pytest.fixture

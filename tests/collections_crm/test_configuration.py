@@ -41,7 +41,7 @@ def test_admin_creates_a_team(admin_client):
 ])
 def test_bad_team_input_is_explained_and_nothing_is_written(admin_client, team, data, field, message):
     response = admin_client.post(reverse("team_new"), data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert message in response.context["form"].errors[field][0]
     assert Team.objects.count() == 1
     assert not AuditEvent.objects.filter(action="team.created").exists()
@@ -76,7 +76,7 @@ def test_bad_user_input_is_explained_and_nothing_is_written(admin_client, team, 
             "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, **changes}
     before = User.objects.count()
     response = admin_client.post(reverse("user_new"), data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert User.objects.count() == before
 
@@ -114,7 +114,7 @@ def test_the_username_cannot_be_changed(admin_client, collector):
 def test_an_admin_cannot_lock_themselves_out(admin_client, admin_user, changes, message):
     data = {"first_name": "Ada", "last_name": "", "email": "", "role": "admin", "is_active": "on", **changes}
     response = admin_client.post(reverse("user_edit", args=[admin_user.pk]), data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert message in response.content.decode()
     admin_user.refresh_from_db()
     assert (admin_user.role, admin_user.is_active) == ("admin", True)
@@ -144,7 +144,7 @@ def test_admin_sets_a_new_password(admin_client, collector):
 def test_a_weak_new_password_is_refused(admin_client, collector):
     response = admin_client.post(reverse("user_password", args=[collector.pk]),
                                  {"password1": "password", "password2": "password"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "This password is too common." in response.content.decode()
     collector.refresh_from_db()
     assert collector.check_password(PASSWORD)
@@ -167,7 +167,7 @@ def test_admin_manages_authority_limits(admin_client, team):
     assert (limit.currency, limit.max_discount_pct) == ("USD", Decimal("15.00"))
 
     duplicate = admin_client.post(reverse("authority_limit_new"), data)
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 200
     assert "This role already has a limit for this currency; edit that one." in duplicate.content.decode()
 
     admin_client.post(reverse("authority_limit_edit", args=[limit.pk]), {**data, "max_discount_pct": "20"})
@@ -185,7 +185,7 @@ def test_an_impossible_discount_is_refused(admin_client, value):
     response = admin_client.post(reverse("authority_limit_new"), {
         "role": "collector", "currency": "USD", "max_discount_pct": value, "max_installments": "12",
         "max_plan_months": "12", "min_installment_amount": "25"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "max_discount_pct" in response.context["form"].errors
     assert not AuthorityLimit.objects.exists()
 
