@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -84,6 +85,18 @@ def test_front_end_packages_come_from_our_own_static_files(login, collector):
                   "vendor/htmx/htmx.min.js"):
         assert f'"/static/{asset}"' in page
     assert not re.search(r'(?:src|href)="(?:https?:)?//', page), "no asset may come from another site"
+
+
+@pytest.mark.parametrize("asset", [
+    "vendor/bootstrap/css/bootstrap.min.css", "vendor/bootstrap/js/bootstrap.bundle.min.js",
+    "vendor/htmx/htmx.min.js", "vendor/chartjs/chart.umd.min.js", "vendor/swagger-ui/swagger-ui-bundle.js",
+])
+def test_front_end_packages_are_collected_from_node_modules(asset):
+    assert finders.find(asset), f"{asset} missing: run `npm ci` (make setup does)"
+
+
+def test_dashboards_load_chart_js(login, manager):
+    assert '"/static/vendor/chartjs/chart.umd.min.js"' in login(manager).get("/dashboards/").content.decode()
 
 
 def test_pages_carry_a_content_security_policy(login, collector):
