@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from collections_crm.filters import UserFilter
 from collections_crm.models import Team, User
 from collections_crm.selectors import team_list, user_list
 
@@ -44,7 +45,8 @@ class TokenObtainView(APIView):
         auth=[],
     )
     def post(self, request):
-        if not AxesProxyHandler.is_allowed(request, credentials={"username": request.data.get("username")}):
+        username = request.data.get("username") if isinstance(request.data, dict) else None
+        if not AxesProxyHandler.is_allowed(request, credentials={"username": username}):
             return Response(LOCKED_OUT, status=429)
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
@@ -79,7 +81,7 @@ class TeamViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class UserViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     selector = staticmethod(user_list)
     serializer_class = UserSerializer
-    filterset_fields = ["role", "team", "agency", "is_active"]
+    filterset_class = UserFilter
     ordering_fields = ["username", "last_name", "date_joined"]
     ordering = ["username"]
 

@@ -1,7 +1,8 @@
 import zoneinfo
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth.forms import SetPasswordMixin
+from django.db.models import Q
 
 from agencies.models import Agency
 from collections_crm.models import AuthorityLimit, Team, User
@@ -32,59 +33,42 @@ class UserForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
-        self.fields["agency"].queryset = Agency.objects.filter(is_active=True).order_by("name")
+        # New users join active agencies only; a user of a since-deactivated agency can still be edited.
+        self.fields["agency"].queryset = Agency.objects.filter(
+            Q(is_active=True) | Q(pk=self.instance.agency_id)).order_by("name")
         if self.instance.pk:
             self.fields["username"].disabled = True  # the audit log and tokens refer to it
 
 
-class UserCreateForm(UserForm):
-    password1 = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), help_text=password_validation.password_validators_help_text_html())
-    password2 = forms.CharField(label="Password again", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
+class UserCreateForm(SetPasswordMixin, UserForm):
+    password1, password2 = SetPasswordMixin.create_password_fields()
 
     class Meta(UserForm.Meta):
         fields = [field for field in UserForm.Meta.fields if field != "is_active"]
 
-    def clean_password2(self):
-        password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
-        if password1 and password2 and password1 != password2:
-            raise forms.ValidationError("The two passwords differ.")
-        return password2
+    def clean(self):
+        self.validate_passwords()
+        return super().clean()
 
     def _post_clean(self):
         super()._post_clean()
-        password = self.cleaned_data.get("password2")
-        if password:
-            try:
-                password_validation.validate_password(password, self.instance)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        self.validate_password_for_user(self.instance)
 
 
-class PasswordSetForm(forms.Form):
+class PasswordSetForm(SetPasswordMixin, forms.Form):
     """An admin sets a new password for someone who forgot theirs."""
 
-    password1 = forms.CharField(label="New password", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), help_text=password_validation.password_validators_help_text_html())
-    password2 = forms.CharField(label="New password again", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
+    password1, password2 = SetPasswordMixin.create_password_fields(label1="New password",
+                                                                   label2="New password again")
 
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
-        if password1 and password2:
-            if password1 != password2:
-                self.add_error("password2", "The two passwords differ.")
-            else:
-                try:
-                    password_validation.validate_password(password1, self.user)
-                except forms.ValidationError as error:
-                    self.add_error("password1", error)
-        return self.cleaned_data
+        self.validate_passwords()
+        self.validate_password_for_user(self.user)
+        return super().clean()
 
 
 class AuthorityLimitForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 """Writes to users, teams and authority limits. Each validates the whole record, saves it and appends an audit
-event in one transaction."""
+event in one transaction. Update services take only the fields an admin may change: superuser and staff flags
+are granted in the Django admin, never through these."""
 
 import socket
 
@@ -7,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from collections_crm.models import AuthorityLimit, Heartbeat, Team, User
 from collections_crm.roles import Role
@@ -28,8 +30,20 @@ def team_create(*, actor: User, name: str, timezone: str) -> Team:
     return team
 
 
+TEAM_EDITABLE = frozenset({"name", "timezone"})
+USER_EDITABLE = frozenset({"first_name", "last_name", "email", "role", "team", "agency", "is_active"})
+AUTHORITY_LIMIT_EDITABLE = frozenset({"role", "team", "currency", "max_discount_pct", "max_installments",
+                                      "max_plan_months", "min_installment_amount"})
+
+
+def refuse_other_fields(changes: dict, editable: frozenset[str]) -> None:
+    if unknown := set(changes) - editable:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+
+
 @transaction.atomic
 def team_update(*, actor: User, team: Team, **changes) -> Team:
+    refuse_other_fields(changes, TEAM_EDITABLE)
     diff = audited_changes(team, changes)
     if not diff:
         return team
@@ -53,7 +67,13 @@ def user_create(*, actor: User, username: str, password: str, role: str, team: T
     return user
 
 
-def _refuse_self_lockout(actor: User, user: User, changes: dict) -> None:
+def refuse_superuser_takeover(actor: User, user: User) -> None:
+    """Only a superuser changes a superuser: an admin resetting one's password could sign in as them."""
+    if user.is_superuser and not actor.is_superuser:
+        raise ValidationError("Only a superuser can change a superuser's account.")
+
+
+def refuse_self_lockout(actor: User, user: User, changes: dict) -> None:
     """An admin cannot take away their own admin role or access: someone else must, so one always remains."""
     if actor.pk != user.pk:
         return
@@ -66,7 +86,9 @@ def _refuse_self_lockout(actor: User, user: User, changes: dict) -> None:
 @transaction.atomic
 def user_update(*, actor: User, user: User, **changes) -> User:
     """Change a user's profile, role, team, agency or active state; their sessions and tokens follow at once."""
-    _refuse_self_lockout(actor, user, changes)
+    refuse_other_fields(changes, USER_EDITABLE)
+    refuse_superuser_takeover(actor, user)
+    refuse_self_lockout(actor, user, changes)
     diff = audited_changes(user, changes)
     if not diff:
         return user
@@ -78,10 +100,15 @@ def user_update(*, actor: User, user: User, **changes) -> User:
 
 @transaction.atomic
 def user_set_password(*, actor: User, user: User, password: str) -> User:
+    """Set a new password (one's own, or an admin's reset). Sessions elsewhere end and API tokens are revoked,
+    so whoever knew the old password loses access with it."""
+    refuse_superuser_takeover(actor, user)
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action="user.password_set", target=user)
+    Token.objects.filter(user=user).delete()
+    audit_record(actor=actor, action="user.password_set" if actor.pk != user.pk else "user.password_changed",
+                 target=user)
     return user
 
 
@@ -96,6 +123,7 @@ def authority_limit_create(*, actor: User, **fields) -> AuthorityLimit:
 
 @transaction.atomic
 def authority_limit_update(*, actor: User, limit: AuthorityLimit, **changes) -> AuthorityLimit:
+    refuse_other_fields(changes, AUTHORITY_LIMIT_EDITABLE)
     diff = audited_changes(limit, changes)
     if not diff:
         return limit

@@ -22,7 +22,7 @@ urlpatterns = [
          name="authority_limit_remove"),
     path("auth/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("auth/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("auth/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("auth/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("auth/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("debtors.urls")),
     path("", include("reporting.urls")),

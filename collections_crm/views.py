@@ -1,6 +1,9 @@
+import copy
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -67,12 +70,13 @@ def configuration(request):
 def _configuration_form(request, form, *, title: str, save: Callable, done: str):
     """Show a configuration form; on a valid POST save it through a service and go back to the overview.
 
-    Rules the service enforces beyond the form (an admin demoting themselves) come back as form errors.
+    Rules the service enforces beyond the form (an admin demoting themselves) come back as form errors; the
+    service's own transaction has rolled back by then. Edit forms get a copy of the record, because validating a
+    ModelForm writes the submitted values into its instance and the service must see the old ones to audit.
     """
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                saved = save(form.cleaned_data)
+            saved = save(form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -92,7 +96,7 @@ def team_new(request):
 def team_edit(request, pk: int):
     team = get_visible_or_404(Team.objects, request.user, pk=pk)
     return _configuration_form(
-        request, TeamForm(request.POST or None, instance=Team.objects.get(pk=team.pk)),
+        request, TeamForm(request.POST or None, instance=copy.deepcopy(team)),
         title=f"Edit team {team}", done="Team {} saved.",
         save=lambda data: team_update(actor=request.user, team=team, **data))
 
@@ -117,17 +121,33 @@ def user_edit(request, pk: int):
         return user_update(actor=request.user, user=user, **data)
 
     return _configuration_form(
-        request, UserForm(request.POST or None, instance=User.objects.get(pk=user.pk)),
+        request, UserForm(request.POST or None, instance=copy.deepcopy(user)),
         title=f"Edit user {user.username}", done="User {} saved.", save=save)
 
 
 @area_required(Area.CONFIGURATION)
 def user_password(request, pk: int):
     user = get_visible_or_404(User.objects, request.user, pk=pk)
+
+    def save(data):
+        saved = user_set_password(actor=request.user, user=user, password=data["password1"])
+        if saved.pk == request.user.pk:
+            update_session_auth_hash(request, saved)  # keep this session; the others end
+        return saved
+
     return _configuration_form(
         request, PasswordSetForm(request.POST or None, user=user),
-        title=f"Set a new password for {user.username}", done="New password set for {}.",
-        save=lambda data: user_set_password(actor=request.user, user=user, password=data["password1"]))
+        title=f"Set a new password for {user.username}", done="New password set for {}.", save=save)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Everyone's own password change, through the service so that it is audited and revokes API tokens."""
+
+    def form_valid(self, form):
+        user_set_password(actor=self.request.user, user=self.request.user,
+                          password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, self.request.user)
+        return redirect(self.get_success_url())
 
 
 @area_required(Area.CONFIGURATION)
@@ -141,7 +161,7 @@ def agency_new(request):
 def agency_edit(request, pk: int):
     agency = get_visible_or_404(Agency.objects, request.user, pk=pk)
     return _configuration_form(
-        request, AgencyForm(request.POST or None, instance=Agency.objects.get(pk=agency.pk)),
+        request, AgencyForm(request.POST or None, instance=copy.deepcopy(agency)),
         title=f"Edit agency {agency}", done="Agency {} saved.",
         save=lambda data: agency_update(actor=request.user, agency=agency, **data))
 
@@ -157,7 +177,7 @@ def authority_limit_new(request):
 def authority_limit_edit(request, pk: int):
     limit = get_visible_or_404(AuthorityLimit.objects, request.user, pk=pk)
     return _configuration_form(
-        request, AuthorityLimitForm(request.POST or None, instance=AuthorityLimit.objects.get(pk=limit.pk)),
+        request, AuthorityLimitForm(request.POST or None, instance=copy.deepcopy(limit)),
         title=f"Edit {limit}", done="{} saved.",
         save=lambda data: authority_limit_update(actor=request.user, limit=limit, **data))
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment; every value that differs between machines comes from the environment."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,8 +9,10 @@ from csp.constants import NONE, SELF
 
 from collections_crm.settings.environment import (
     INSECURE_DEFAULT_SECRET_KEY,
-    ConfigurationError,
     database_config,
+    email_config,
+    env_bool,
+    env_int,
     redis_url,
     redis_url_for_db,
     refuse_insecure_secret_key,
@@ -23,7 +26,7 @@ if (BASE_DIR / ".env").is_file():
 # Where the embedded default keeps its SQLite file, broker queue and sent mail.
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "data")))
 
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = env_bool(os.environ, "DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
 refuse_insecure_secret_key(debug=DEBUG, secret_key=SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -119,11 +122,15 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(timedelta(hours=10).total_seconds())
 
 # Login throttling: five failures for one username from one address lock that pair out for 15 minutes.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_FAILURE_LIMIT = env_int(os.environ, "AXES_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int(os.environ, "AXES_COOLOFF_MINUTES", default=15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a TLS proxy or load balancer every request comes from its address: count the proxies that append to
+# X-Forwarded-For, so throttling sees each client's own address (collections_crm/security.py).
+TRUSTED_PROXY_COUNT = env_int(os.environ, "TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "collections_crm.security.client_ip"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -146,11 +153,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-try:
-    EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-except (KeyError, ValueError):
-    raise ConfigurationError("EMAIL_URL is malformed (expected e.g. smtp+tls://user:password@host:587)") from None
-vars().update(EMAIL_CONFIG)
+vars().update(email_config(env.str("EMAIL_URL", default="consolemail://")))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Collections CRM <no-reply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 

@@ -20,6 +20,49 @@ class ConfigurationError(ImproperlyConfigured):
     """A setting from the environment is missing or malformed; the message names the variable."""
 
 
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off", "")
+
+
+def env_bool(environ_: dict, name: str, *, default: bool) -> bool:
+    """A yes/no variable; a typo such as DEBUG=ture is refused rather than silently read as false."""
+    value = environ_.get(name)
+    if value is None:
+        return default
+    if value.strip().lower() in TRUE_WORDS:
+        return True
+    if value.strip().lower() in FALSE_WORDS:
+        return False
+    raise ConfigurationError(f"{name} must be true or false (got {value!r})")
+
+
+def env_int(environ_: dict, name: str, *, default: int, minimum: int = 0) -> int:
+    value = environ_.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number (got {value!r})") from None
+    if number < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum} (got {number})")
+    return number
+
+
+def email_config(url: str) -> dict:
+    try:
+        return environ.Env.email_url_config(url)
+    except (ImproperlyConfigured, KeyError, ValueError):
+        raise ConfigurationError("EMAIL_URL is malformed (expected e.g. smtp+tls://user:password@host:587)") from None
+
+
+def require(environ_: dict, *names: str) -> None:
+    """Production has no defaults for these: a missing one stops start-up."""
+    for name in names:
+        if not environ_.get(name, "").strip():
+            raise ConfigurationError(f"{name} must be set in production")
+
+
 def database_config(url: str, *, sqlite_path: Path) -> dict:
     """Django DATABASES['default'] from DATABASE_URL; SQLite in the data folder when it is empty."""
     if not url:

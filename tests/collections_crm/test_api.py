@@ -59,6 +59,14 @@ def test_unknown_filter_value_is_a_400_naming_the_field(everyone, api_client, ad
     assert "role" in response.json()
 
 
+def test_filtering_by_another_teams_id_reveals_nothing(everyone, api_client, collector, other_team):
+    api_client.force_authenticate(collector)
+    another_team = api_client.get("/api/v1/users/", {"team": other_team.pk})
+    no_such_team = api_client.get("/api/v1/users/", {"team": 999999})
+    assert another_team.status_code == no_such_team.status_code == 400
+    assert another_team.json() == no_such_team.json()
+
+
 def test_users_endpoint_is_read_only(everyone, api_client, admin_user, collector):
     api_client.force_authenticate(admin_user)
     assert api_client.post("/api/v1/users/", {"username": "x"}).status_code == 405

@@ -5,6 +5,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.urls import reverse
 
+from collections_crm.security import client_ip
+from compliance.models import AuditEvent
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,32 @@ def test_api_needs_authentication(api_client, collector):
     assert api_client.get("/api/v1/users/").status_code == 401
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert api_client.get("/api/v1/users/").status_code == 401
+
+
+@pytest.mark.parametrize("body", [[1, 2], "just a string", {"username": ["alice"], "password": 5}])
+def test_a_malformed_token_request_is_a_400(api_client, collector, body):
+    assert api_client.post(TOKEN, body, format="json").status_code == 400
+
+
+def test_changing_ones_password_revokes_api_tokens_and_keeps_this_session(login, api_client, collector):
+    token = api_client.post(TOKEN, {"username": "alice", "password": PASSWORD}).json()["token"]
+    client = login(collector)
+    client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": "a-new-longer-secret", "new_password2": "a-new-longer-secret"})
+    assert client.get("/queue/").status_code == 200
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api_client.get("/api/v1/users/me/").status_code == 401
+    assert AuditEvent.objects.filter(action="user.password_changed", actor=collector).exists()
+
+
+@pytest.mark.parametrize(("proxies", "forwarded", "expected"), [
+    (0, "198.51.100.9", "10.0.0.2"),
+    (1, "198.51.100.9", "198.51.100.9"),
+    (1, "6.6.6.6, 198.51.100.9", "198.51.100.9"),
+    (2, "6.6.6.6, 198.51.100.9, 10.0.0.1", "198.51.100.9"),
+    (2, "198.51.100.9", "10.0.0.2"),
+])
+def test_throttling_sees_the_client_behind_trusted_proxies(settings, rf, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == expected

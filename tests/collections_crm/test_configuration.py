@@ -65,8 +65,8 @@ def test_admin_creates_a_collector_who_can_sign_in(admin_client, team):
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"password2": "something-else-entirely"}, "password2", "The two passwords differ."),
-    ({"password1": "short", "password2": "short"}, "password1", "This password is too short."),
+    ({"password2": "something-else-entirely"}, "password2", "The two password fields didn\u2019t match."),
+    ({"password1": "short", "password2": "short"}, "password2", "This password is too short."),
     ({"username": "ALICE"}, "__all__", "This username is taken (usernames ignore case)."),
     ({"role": "agency"}, "__all__", "Agency users belong to an agency and no team; other users to no agency."),
     ({"role": "overlord"}, "role", "Select a valid choice."),
@@ -223,3 +223,75 @@ def test_recent_changes_are_listed_on_the_configuration_page(admin_client, team)
     page = admin_client.get(reverse("configuration")).content.decode()
     assert "team.updated · East Coast" in page
     assert "name: East → East Coast" in page
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", "root@example.com", "a-long-root-passphrase")
+
+
+def test_an_admin_cannot_take_over_a_superuser(admin_client, superuser):
+    response = admin_client.post(reverse("user_password", args=[superuser.pk]),
+                                 {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert "Only a superuser can change a superuser" in response.content.decode()
+    response = admin_client.post(reverse("user_edit", args=[superuser.pk]), {"role": "admin"})
+    assert "Only a superuser can change a superuser" in response.content.decode()
+    superuser.refresh_from_db()
+    assert superuser.check_password("a-long-root-passphrase")
+    assert superuser.is_active
+    page = admin_client.get(reverse("configuration")).content.decode()
+    assert reverse("user_password", args=[superuser.pk]) not in page
+
+
+def test_a_superuser_can_reset_another_superusers_password(login, superuser):
+    other = User.objects.create_superuser("root2", "root2@example.com", "a-long-root-passphrase")
+    login(superuser).post(reverse("user_password", args=[other.pk]),
+                          {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    other.refresh_from_db()
+    assert other.check_password(NEW_PASSWORD)
+
+
+def test_update_services_refuse_fields_outside_their_list(admin_user, collector):
+    from collections_crm.services import user_update
+
+    with pytest.raises(TypeError, match="is_superuser"):
+        user_update(actor=admin_user, user=collector, is_superuser=True)
+    collector.refresh_from_db()
+    assert collector.is_superuser is False
+
+
+def test_a_password_reset_revokes_api_tokens(admin_client, api_client, collector):
+    token = api_client.post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}).json()["token"]
+    admin_client.post(reverse("user_password", args=[collector.pk]),
+                      {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api_client.get("/api/v1/users/me/").status_code == 401
+
+
+def test_an_admin_resetting_their_own_password_stays_signed_in(admin_client, admin_user):
+    admin_client.post(reverse("user_password", args=[admin_user.pk]),
+                      {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert admin_client.get(reverse("configuration")).status_code == 200
+
+
+def test_deactivating_an_agency_deactivates_its_users(admin_client, agency_user):
+    agency = agency_user.agency
+    admin_client.post(reverse("agency_edit", args=[agency.pk]), {"name": agency.name, "code": agency.code})
+    agency_user.refresh_from_db()
+    assert agency_user.is_active is False
+    assert events("user.updated")[0][2] == {"is_active": [True, False], "reason": f"agency {agency.code} deactivated"}
+    assert Client().post(reverse("login"), {"username": "nora", "password": PASSWORD}).status_code == 200
+
+    response = admin_client.post(reverse("user_edit", args=[agency_user.pk]), {
+        "first_name": "Nora", "last_name": "", "email": "", "role": "agency", "agency": agency.pk})
+    assert response.status_code == 302, response.context["form"].errors
+    assert not Agency.objects.get(pk=agency.pk).is_active
+
+
+def test_changes_in_the_django_admin_are_audited(login, superuser, team):
+    client = login(superuser)
+    response = client.post(reverse("admin:collections_crm_team_change", args=[team.pk]),
+                           {"name": "East Renamed", "timezone": "UTC"})
+    assert response.status_code == 302
+    assert events("team.updated_in_django_admin") == [
+        ("root", "East Renamed", {"name": ["East", "East Renamed"], "timezone": ["America/New_York", "UTC"]})]

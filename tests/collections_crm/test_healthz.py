@@ -50,6 +50,25 @@ def test_unavailable_when_the_broker_port_is_closed(client, broker_url):
     assert report["broker"]["error"]
 
 
+def test_unavailable_when_the_database_does_not_answer(client, monkeypatch):
+    """A real connection to a database that is not there: a closed port, or a folder SQLite cannot open."""
+    from django.db import connections
+
+    from collections_crm import health
+
+    unreachable = {**connection.settings_dict, "PORT": 1, "NAME": "/nonexistent/folder/db.sqlite3"}
+    if connection.vendor == "postgresql":
+        unreachable["NAME"] = connection.settings_dict["NAME"]
+    dead = connections.create_connection("default").__class__(unreachable, alias="unreachable")
+    monkeypatch.setattr(health, "connection", dead)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    report = response.json()
+    assert report["database"]["ok"] is False
+    assert report["worker"] == {"ok": False, "last_heartbeat_at": None}
+    dead.close()
+
+
 def test_worker_heartbeat_is_reported(client):
     assert client.get("/healthz").json()["worker"] == {"ok": False, "last_heartbeat_at": None}
     heartbeat_record_task.apply()

@@ -118,7 +118,7 @@ def test_production_refuses_the_default_secret_key(tmp_path):
     assert result.stderr.strip() == "Configuration error: SECRET_KEY must be set to a secret value when DEBUG is off"
 
 
-@pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "EMAIL_URL"])
 def test_production_refuses_to_start_without_its_services(tmp_path, missing):
     env = {key: value for key, value in PRODUCTION.items() if key != missing}
     result = run_manage("check", env={**env, "DATA_DIR": str(tmp_path)})
@@ -130,3 +130,21 @@ def test_production_refuses_to_start_without_its_services(tmp_path, missing):
 def test_production_settings_pass_the_deployment_checks(tmp_path):
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, "DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("DEBUG", "ture"), ("AXES_FAILURE_LIMIT", "five"), ("AXES_FAILURE_LIMIT", "0"), ("TRUSTED_PROXY_COUNT", "-1"),
+    ("EMAIL_URL", "carrier-pigeon://coop"), ("REDIS_URL", "localhost:6379"),
+])
+def test_a_malformed_variable_stops_start_up_with_one_line_naming_it(tmp_path, variable, value):
+    result = run_manage("check", env={variable: value, "DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert result.stderr.startswith(f"Configuration error: {variable}")
+
+
+def test_production_keeps_debug_off_whatever_the_environment_says(tmp_path):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    result = run_python(code, env={**PRODUCTION, "DEBUG": "true", "DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

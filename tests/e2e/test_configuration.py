@@ -30,7 +30,7 @@ def test_admin_sets_up_a_team_and_its_first_collector(page, admin_user):
     page.get_by_label("Role").select_option("collector")
     page.get_by_label("Team").select_option(label="North")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("User Nina created.")
     expect(page.get_by_role("region", name="Recent changes")).to_contain_text("user.created · Nina")
