@@ -1,9 +1,14 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
 import factory
 from factory.django import DjangoModelFactory
 
 from agencies.models import Agency
 from collections_crm.models import AuthorityLimit, Team, User
 from collections_crm.roles import Role
+from debtors.models import Account, ContactPoint, Creditor, Debtor
+from debtors.services import account_open
 
 PASSWORD = "correct-horse-battery"
 
@@ -52,3 +57,54 @@ class AuthorityLimitFactory(DjangoModelFactory):
     max_installments = 12
     max_plan_months = 12
     min_installment_amount = "25.00"
+
+
+class CreditorFactory(DjangoModelFactory):
+    class Meta:
+        model = Creditor
+
+    name = factory.Sequence(lambda n: f"Creditor {n}")
+    code = factory.Sequence(lambda n: f"creditor-{n}")
+    currency = "USD"
+
+
+class DebtorFactory(DjangoModelFactory):
+    class Meta:
+        model = Debtor
+
+    first_name = "Jane"
+    last_name = factory.Sequence(lambda n: f"Doe{n}")
+    country = "US"
+    region = "NY"
+    timezone = "America/New_York"
+
+
+class AccountFactory(DjangoModelFactory):
+    """Accounts open through the ledger service, so their placement is on the ledger like any real account's."""
+
+    class Meta:
+        model = Account
+
+    debtor = factory.SubFactory(DebtorFactory)
+    creditor = factory.SubFactory(CreditorFactory)
+    reference = factory.Sequence(lambda n: f"REF-{n:08d}")
+    original_balance = Decimal("1000.00")
+    delinquent_since = factory.LazyFunction(lambda: date.today() - timedelta(days=45))
+    team = None
+    assigned_to = None
+
+    @classmethod
+    def _create(cls, model_class, *, team=None, assigned_to=None, **fields):
+        admin = User.objects.filter(role=Role.ADMIN).first() or UserFactory(admin=True)
+        team = team or (assigned_to.team if assigned_to else None)
+        return account_open(actor=admin, team=team, assigned_to=assigned_to, **fields)
+
+
+class ContactPointFactory(DjangoModelFactory):
+    class Meta:
+        model = ContactPoint
+
+    debtor = factory.SubFactory(DebtorFactory)
+    kind = ContactPoint.Kind.PHONE
+    value = factory.Sequence(lambda n: f"+1212555{n:04d}")
+    phone_type = ContactPoint.PhoneType.MOBILE

@@ -1,0 +1,172 @@
+"""The ledger service: the only code that writes transactions or an account's balance.
+
+Every posting locks the account row, appends one transaction and moves the cached balance by its amount in the
+same database transaction, so `Account.balance` always equals the sum of the account's ledger. Payments are
+idempotent: a repeated key returns the first payment and posts nothing.
+"""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from collections_crm.errors import Conflict, DomainError
+from collections_crm.models import User
+from compliance.services import audit_record
+from debtors.models import Account, AccountStatus, Payment, Transaction
+from debtors.status import check_transition
+
+CENT = Decimal("0.01")
+# Statuses from which a cleared balance makes the account paid.
+CLEARABLE = (*Account.OPEN_STATUSES, AccountStatus.WRITTEN_OFF)
+
+
+def money(value, *, field: str) -> Decimal:
+    """A positive amount with at most two decimals, or a DomainError naming the field."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise DomainError("Enter an amount such as 125.50.", field=field)
+    if value != value.quantize(CENT):
+        raise DomainError("Use at most two decimals.", field=field)
+    if value <= 0:
+        raise DomainError("The amount must be more than zero.", field=field)
+    return value
+
+
+def _lock(account: Account) -> Account:
+    return Account.objects.select_for_update().get(pk=account.pk)
+
+
+def _post(*, account: Account, kind: str, amount: Decimal, effective_on: date, actor: User | None,
+          idempotency_key: str, memo: str = "", reverses: Transaction | None = None) -> Transaction:
+    """Append one transaction to a locked account and move its balance and status with it."""
+    entry = Transaction.objects.create(
+        account=account, kind=kind, amount=amount, currency=account.currency, effective_on=effective_on,
+        posted_by=actor, idempotency_key=idempotency_key, memo=memo, reverses=reverses)
+    account.balance += amount
+    if account.balance == 0 and account.status in CLEARABLE:
+        check_transition(account.status, AccountStatus.PAID)
+        account.status = AccountStatus.PAID
+    elif account.balance > 0 and account.status in (AccountStatus.PAID, AccountStatus.SETTLED):
+        check_transition(account.status, AccountStatus.ACTIVE)
+        account.status = AccountStatus.ACTIVE
+    account.save(update_fields=["balance", "status", "updated_at"])
+    return entry
+
+
+def placement_post(*, account: Account, actor: User | None) -> Transaction | None:
+    """Post the original balance of a newly opened account (nothing for a zero balance)."""
+    if account.original_balance == 0:
+        return None
+    return _post(account=_lock(account), kind=Transaction.Kind.PLACEMENT, amount=account.original_balance,
+                 effective_on=account.placed_on, actor=actor, idempotency_key=f"placement:{account.pk}")
+
+
+def _same_payment(existing: Payment, *, account: Account, amount: Decimal, received_on: date, method: str) -> bool:
+    return (existing.account_id, existing.amount, existing.received_on, existing.method) == (
+        account.pk, amount, received_on, method)
+
+
+def payment_record(*, actor: User, account: Account, amount: Decimal, method: str, received_on: date,
+                   reference: str = "", idempotency_key: str | None = None,
+                   currency: str | None = None) -> tuple[Payment, bool]:
+    """Record money received and post it to the ledger. Returns (payment, created).
+
+    With an idempotency key that was used before, returns the first payment and posts nothing; the same key for
+    a different payment is a conflict.
+    """
+    amount = money(amount, field="amount")
+    key = idempotency_key or f"auto-{uuid.uuid4().hex}"
+    if (existing := Payment.objects.filter(idempotency_key=key).first()) is not None:
+        return _replay(existing, account=account, amount=amount, received_on=received_on, method=method)
+    with transaction.atomic():
+        locked = _lock(account)
+        # Another request with this key for the same account waited on the lock; it is visible now.
+        if (existing := Payment.objects.filter(idempotency_key=key).first()) is not None:
+            return _replay(existing, account=account, amount=amount, received_on=received_on, method=method)
+        if currency is not None and currency != locked.currency:
+            raise DomainError(f"This account is in {locked.currency}; record the payment in {locked.currency}.",
+                              field="currency")
+        if not (locked.is_open or locked.status == AccountStatus.WRITTEN_OFF):
+            status = locked.get_status_display().lower()
+            raise DomainError(f"Payments cannot be recorded on an account that is {status}.", field="account")
+        if amount > locked.balance:
+            raise DomainError(f"The payment is more than the balance of {locked.balance} {locked.currency}.",
+                              field="amount")
+        if received_on > timezone.localdate():
+            raise DomainError("A payment cannot be received in the future.", field="received_on")
+        try:
+            with transaction.atomic():  # a concurrent request may have taken the key for another account
+                entry = _post(account=locked, kind=Transaction.Kind.PAYMENT, amount=-amount, effective_on=received_on,
+                              actor=actor, idempotency_key=f"payment:{key}", memo=reference)
+                payment = Payment.objects.create(
+                    account=locked, amount=amount, currency=locked.currency, method=method, received_on=received_on,
+                    reference=reference, idempotency_key=key, transaction=entry, recorded_by=actor)
+        except IntegrityError:
+            existing = Payment.objects.get(idempotency_key=key)
+            return _replay(existing, account=account, amount=amount, received_on=received_on, method=method)
+        Account.objects.filter(pk=locked.pk).update(last_payment_at=timezone.now())
+        audit_record(actor=actor, action="payment.recorded", target=payment,
+                     data={"account": locked.pk, "amount": amount, "method": method})
+    account.refresh_from_db()
+    return payment, True
+
+
+def _replay(existing: Payment, **payment) -> tuple[Payment, bool]:
+    if not _same_payment(existing, **payment):
+        raise Conflict("This Idempotency-Key was already used for a different payment.", field="idempotency_key")
+    return existing, False
+
+
+@transaction.atomic
+def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
+    """Reverse a payment that bounced or was recorded in error: a reversal entry restores the balance."""
+    if not reason.strip():
+        raise DomainError("Say why the payment is reversed.", field="reason")
+    account = _lock(payment.account)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.is_reversed:
+        raise Conflict("This payment was already reversed.")
+    entry = _post(account=account, kind=Transaction.Kind.REVERSAL, amount=payment.amount,
+                  effective_on=timezone.localdate(), actor=actor, idempotency_key=f"reversal:{payment.transaction_id}",
+                  memo=reason.strip(), reverses=payment.transaction)
+    payment.reversal = entry
+    payment.reversal_reason = reason.strip()
+    payment.save(update_fields=["reversal", "reversal_reason"])
+    audit_record(actor=actor, action="payment.reversed", target=payment, data={"reason": reason.strip()})
+    return payment
+
+
+@transaction.atomic
+def adjustment_post(*, actor: User, account: Account, amount: Decimal, reason: str,
+                    idempotency_key: str | None = None) -> Transaction:
+    """Correct a balance up (positive) or down (negative), with a reason; never below zero."""
+    if not isinstance(amount, Decimal) or amount == 0:
+        raise DomainError("Enter a positive or negative amount other than zero.", field="amount")
+    money(abs(amount), field="amount")
+    if not reason.strip():
+        raise DomainError("Say why the balance is adjusted.", field="reason")
+    locked = _lock(account)
+    if locked.balance + amount < 0:
+        raise DomainError(f"The adjustment would take the balance of {locked.balance} below zero.", field="amount")
+    entry = _post(account=locked, kind=Transaction.Kind.ADJUSTMENT, amount=amount, effective_on=timezone.localdate(),
+                  actor=actor, idempotency_key=idempotency_key or f"adjustment:{uuid.uuid4().hex}",
+                  memo=reason.strip())
+    audit_record(actor=actor, action="account.adjusted", target=locked, data={"amount": amount, "reason": reason})
+    return entry
+
+
+@transaction.atomic
+def account_status_change(*, actor: User, account: Account, status: str, reason: str = "") -> Account:
+    """Move an account to another status, if the status machine allows it."""
+    locked = _lock(account)
+    if locked.status == status:
+        return locked
+    check_transition(locked.status, status)
+    old = locked.status
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action="account.status_changed", target=locked,
+                 data={"status": [old, status], "reason": reason})
+    return locked

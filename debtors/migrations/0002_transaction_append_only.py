@@ -1,0 +1,9 @@
+from django.db import migrations
+
+from collections_crm.migration_operations import append_only
+
+
+class Migration(migrations.Migration):
+    dependencies = [("debtors", "0001_initial")]
+
+    operations = [append_only("debtors_transaction")]

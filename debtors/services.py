@@ -1,0 +1,133 @@
+"""Writes to debtors, contact points and accounts (money goes through debtors/ledger.py)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from collections_crm.errors import DomainError
+from collections_crm.models import Team, User
+from collections_crm.roles import Role
+from collections_crm.services import refuse_other_fields
+from compliance.services import audit_record, audited_changes
+from debtors.contact_values import normalize_contact_value
+from debtors.ledger import placement_post
+from debtors.models import Account, ContactPoint, Creditor, Debtor, Segment
+
+DEBTOR_EDITABLE = frozenset({
+    "first_name", "last_name", "company_name", "date_of_birth", "timezone", "country", "region",
+    "preferred_language", "preferred_channel", "employer", "monthly_income", "monthly_expenses", "income_currency",
+    "hardship_notes"})
+CONTACT_POINT_EDITABLE = frozenset({
+    "value", "phone_type", "is_primary", "is_workplace", "consent_sms", "consent_autodial", "consent_email",
+    "opted_out_at", "invalid_at", "timezone"})
+
+
+@transaction.atomic
+def debtor_create(*, actor: User, **fields) -> Debtor:
+    refuse_other_fields(fields, DEBTOR_EDITABLE)
+    debtor = Debtor(team_id=actor.team_id, **fields)
+    debtor.full_clean()
+    debtor.save()
+    audit_record(actor=actor, action="debtor.created", target=debtor)
+    return debtor
+
+
+@transaction.atomic
+def debtor_update(*, actor: User, debtor: Debtor, **changes) -> Debtor:
+    refuse_other_fields(changes, DEBTOR_EDITABLE)
+    diff = audited_changes(debtor, changes)
+    if diff:
+        debtor.full_clean()
+        debtor.save()
+        audit_record(actor=actor, action="debtor.updated", target=debtor, data=diff)
+    return debtor
+
+
+def _prepare_contact_point(point: ContactPoint) -> None:
+    """Normalise the value, check the record, and make room when it becomes the primary one of its kind."""
+    try:
+        point.value = normalize_contact_value(point.kind, point.value, country=point.debtor.country)
+    except ValidationError as error:
+        raise ValidationError({"value": error.messages}) from None
+    if point.kind != ContactPoint.Kind.PHONE:
+        point.phone_type = ""
+    point.full_clean()
+    if point.is_primary:
+        others = ContactPoint.objects.filter(debtor=point.debtor_id, kind=point.kind, is_primary=True)
+        for other in others.exclude(pk=point.pk):
+            other.is_primary = False
+            other.save(update_fields=["is_primary"])
+
+
+@transaction.atomic
+def contact_point_create(*, actor: User, debtor: Debtor, kind: str, value: str, **fields) -> ContactPoint:
+    refuse_other_fields(fields, CONTACT_POINT_EDITABLE - {"value"})
+    if kind not in ContactPoint.Kind.values:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(ContactPoint.Kind.values)}."})
+    point = ContactPoint(debtor=debtor, kind=kind, value=value, **fields)
+    _prepare_contact_point(point)
+    point.save()
+    audit_record(actor=actor, action="contact_point.added", target=point, data={"debtor": debtor.pk, "kind": kind})
+    return point
+
+
+@transaction.atomic
+def contact_point_update(*, actor: User, contact_point: ContactPoint, **changes) -> ContactPoint:
+    """Change a contact point; consent and opt-out changes are audited with their old and new values."""
+    refuse_other_fields(changes, CONTACT_POINT_EDITABLE)
+    diff = audited_changes(contact_point, changes)
+    if diff:
+        _prepare_contact_point(contact_point)
+        contact_point.save()
+        audit_record(actor=actor, action="contact_point.updated", target=contact_point, data=diff)
+    return contact_point
+
+
+def _team_for_new_account(actor: User, team: Team | None, assigned_to: User | None) -> Team | None:
+    """Collectors and managers open accounts in their own team; admins choose (or leave them to distribute)."""
+    if actor.role in (Role.COLLECTOR, Role.MANAGER):
+        if team is not None and team.pk != actor.team_id:
+            raise DomainError("You can only open accounts for your own team.", field="team")
+        team = actor.team
+    elif team is None and assigned_to is not None:
+        team = assigned_to.team
+    if assigned_to is not None:
+        if assigned_to.role not in (Role.COLLECTOR, Role.MANAGER) or not assigned_to.is_active:
+            raise DomainError("Accounts are assigned to active collectors or managers.", field="assigned_to")
+        if assigned_to.team_id != (team.pk if team else None):
+            raise DomainError("The assignee must belong to the account's team.", field="assigned_to")
+        if actor.role == Role.COLLECTOR and assigned_to.pk != actor.pk:
+            raise DomainError("Collectors assign new accounts to themselves or leave them unassigned.",
+                              field="assigned_to")
+    return team
+
+
+@transaction.atomic
+def account_open(*, actor: User, debtor: Debtor, creditor: Creditor, reference: str, original_balance: Decimal,
+                 currency: str | None = None, delinquent_since: date | None = None,
+                 charged_off_on: date | None = None, placed_on: date | None = None,
+                 assigned_to: User | None = None, team: Team | None = None,
+                 segment: Segment | None = None) -> Account:
+    """Open an account for a debtor and post its original balance to the ledger."""
+    if not isinstance(original_balance, Decimal) or original_balance < 0:
+        raise DomainError("The original balance must be zero or more.", field="original_balance")
+    if original_balance != original_balance.quantize(Decimal("0.01")):
+        raise DomainError("Use at most two decimals.", field="original_balance")
+    today = timezone.localdate()
+    if delinquent_since and delinquent_since > today:
+        raise DomainError("An account cannot be delinquent from a future date.", field="delinquent_since")
+    account = Account(
+        debtor=debtor, creditor=creditor, reference=reference.strip(), currency=currency or creditor.currency,
+        original_balance=original_balance, delinquent_since=delinquent_since, charged_off_on=charged_off_on,
+        placed_on=placed_on or today, assigned_to=assigned_to, team=_team_for_new_account(actor, team, assigned_to),
+        segment=segment)
+    account.full_clean()
+    account.save()
+    placement_post(account=account, actor=actor)
+    account.refresh_from_db()
+    audit_record(actor=actor, action="account.opened", target=account,
+                 data={"debtor": debtor.pk, "creditor": creditor.pk, "original_balance": original_balance})
+    return account
