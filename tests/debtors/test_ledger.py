@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
-from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +20,8 @@ TODAY = date.today()
 
 
 def ledger_sum(account: Account) -> Decimal:
-    return account.transactions.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    """Summed as Decimals: SQLite's SUM is floating point (PostgreSQL's NUMERIC sum is exact)."""
+    return sum(account.transactions.values_list("amount", flat=True), Decimal("0"))
 
 
 def assert_balanced(account: Account) -> None:
