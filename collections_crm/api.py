@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,10 +20,34 @@ from collections_crm.models import Team, User
 from collections_crm.selectors import team_list, user_list
 
 
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key an API client may point at only if its user sees the target; otherwise "does not exist"."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.context["request"].user)
+
+
+class WriteRoles(BasePermission):
+    """Everyone in scope reads; only the roles in the view's `write_roles` create, change or act."""
+
+    message = "Your role cannot change these records."
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS or view.action is None:  # no such action: DRF answers 405
+            return True
+        return request.user.role in view.write_roles
+
+
 class ScopedViewSetMixin:
     """Every query goes through a selector that starts at visible_to(user), so out-of-scope ids answer 404."""
 
     selector: Callable[..., QuerySet]
+    permission_classes = [IsAuthenticated, WriteRoles]
+    write_roles: frozenset[str] = frozenset()
 
     def get_queryset(self):
         return self.selector(viewer=self.request.user)

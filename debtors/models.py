@@ -38,12 +38,16 @@ class ScopedThroughAccountQuerySet(ScopedQuerySet):
 
 
 class CreditorQuerySet(ScopedQuerySet):
-    """Creditors are our clients: a user sees those whose accounts they see."""
+    """Creditors are our clients: staff see them all (to open accounts for them), an agency only those whose
+    accounts are placed with it."""
 
-    def _of_visible_accounts(self, user):
+    def _all(self, user):
+        return self
+
+    def scope_for_agency(self, user):
         return self.filter(pk__in=Account.objects.visible_to(user).values("creditor_id"))
 
-    scope_for_manager = scope_for_collector = scope_for_agency = _of_visible_accounts
+    scope_for_manager = scope_for_collector = _all
 
 
 class Creditor(models.Model):

@@ -16,6 +16,7 @@ from debtors.contact_values import normalize_contact_value
 from debtors.ledger import placement_post
 from debtors.models import Account, ContactPoint, Creditor, Debtor, Segment
 
+CREDITOR_EDITABLE = frozenset({"name", "code", "currency", "is_active"})
 DEBTOR_EDITABLE = frozenset({
     "first_name", "last_name", "company_name", "date_of_birth", "timezone", "country", "region",
     "preferred_language", "preferred_channel", "employer", "monthly_income", "monthly_expenses", "income_currency",
@@ -23,6 +24,26 @@ DEBTOR_EDITABLE = frozenset({
 CONTACT_POINT_EDITABLE = frozenset({
     "value", "phone_type", "is_primary", "is_workplace", "consent_sms", "consent_autodial", "consent_email",
     "opted_out_at", "invalid_at", "timezone"})
+
+
+@transaction.atomic
+def creditor_create(*, actor: User, name: str, code: str, currency: str, is_active: bool = True) -> Creditor:
+    creditor = Creditor(name=name, code=code, currency=currency, is_active=is_active)
+    creditor.full_clean()
+    creditor.save()
+    audit_record(actor=actor, action="creditor.created", target=creditor, data={"code": code, "currency": currency})
+    return creditor
+
+
+@transaction.atomic
+def creditor_update(*, actor: User, creditor: Creditor, **changes) -> Creditor:
+    refuse_other_fields(changes, CREDITOR_EDITABLE)
+    diff = audited_changes(creditor, changes)
+    if diff:
+        creditor.full_clean()
+        creditor.save()
+        audit_record(actor=actor, action="creditor.updated", target=creditor, data=diff)
+    return creditor
 
 
 @transaction.atomic
@@ -54,12 +75,12 @@ def _prepare_contact_point(point: ContactPoint) -> None:
         raise ValidationError({"value": error.messages}) from None
     if point.kind != ContactPoint.Kind.PHONE:
         point.phone_type = ""
-    point.full_clean()
-    if point.is_primary:
+    if point.is_primary:  # the caller's transaction undoes this if the point itself turns out invalid
         others = ContactPoint.objects.filter(debtor=point.debtor_id, kind=point.kind, is_primary=True)
         for other in others.exclude(pk=point.pk):
             other.is_primary = False
             other.save(update_fields=["is_primary"])
+    point.full_clean()
 
 
 @transaction.atomic

@@ -1,0 +1,109 @@
+"""Filters of the accounts list, shared by the page and the API (SPEC 3 names them)."""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from collections_crm.filters import visible_teams
+from collections_crm.models import User
+from debtors.aging import AGING_BUCKET_LABELS, bucket_day_range, delinquent_since_range
+from debtors.models import Account, ContactPoint, Creditor, Segment, Transaction
+
+
+def visible_users(request):
+    return User.objects.visible_to(request.user)
+
+
+def visible_creditors(request):
+    return Creditor.objects.visible_to(request.user)
+
+
+def visible_segments(request):
+    return Segment.objects.visible_to(request.user)
+
+
+def days_past_due_between(queryset, dpd_min: int | None, dpd_max: int | None):
+    """Filter on the stored `delinquent_since` date, so the query uses its index."""
+    earliest, latest = delinquent_since_range(dpd_min=dpd_min, dpd_max=dpd_max, today=timezone.localdate())
+    condition = Q()
+    if earliest is not None:
+        condition &= Q(delinquent_since__gte=earliest)
+    if latest is not None:
+        condition &= Q(delinquent_since__lte=latest)
+    if not dpd_min:
+        condition |= Q(delinquent_since__isnull=True)  # accounts not delinquent have 0 days past due
+    return queryset.filter(condition)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def account_search(queryset, term: str):
+    """Name, reference (whole or its last characters, as shown masked), phone number or email address."""
+    term = term.strip()
+    if not term:
+        return queryset
+    matches = Q(reference__iexact=term) | Q(reference__iendswith=term)
+    words = term.split()
+    name = Q()
+    for word in words:
+        name &= (Q(debtor__first_name__icontains=word) | Q(debtor__last_name__icontains=word)
+                 | Q(debtor__company_name__icontains=word))
+    matches |= name
+    contacts = None
+    if "@" in term:
+        contacts = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value=term.lower())
+    elif len(digits := re.sub(r"\D", "", term)) >= 6:
+        contacts = ContactPoint.objects.filter(kind=ContactPoint.Kind.PHONE, value__endswith=digits)
+    if contacts is not None:
+        matches |= Q(debtor__in=contacts.values("debtor_id"))
+    return queryset.filter(matches)
+
+
+class AccountFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Account.Status.choices)
+    aging_bucket = django_filters.ChoiceFilter(choices=[(label, label) for label in AGING_BUCKET_LABELS],
+                                               method="filter_aging_bucket")
+    # Choices come from the caller's scope, so another team's ids are refused like unknown ones.
+    assigned_to = django_filters.ModelChoiceFilter(queryset=visible_users)
+    team = django_filters.ModelChoiceFilter(queryset=visible_teams)
+    segment = django_filters.ModelChoiceFilter(queryset=visible_segments)
+    creditor = django_filters.ModelChoiceFilter(queryset=visible_creditors)
+    balance_min = django_filters.NumberFilter(field_name="balance", lookup_expr="gte")
+    balance_max = django_filters.NumberFilter(field_name="balance", lookup_expr="lte")
+    dpd_min = IntegerFilter(method="filter_in_filter_queryset", min_value=0)
+    dpd_max = IntegerFilter(method="filter_in_filter_queryset", min_value=0)
+    search = django_filters.CharFilter(method="filter_search", max_length=100)
+
+    class Meta:
+        model = Account
+        fields = ["status", "aging_bucket", "assigned_to", "team", "segment", "creditor"]
+
+    def filter_aging_bucket(self, queryset, name, value):
+        first, last = bucket_day_range(value)
+        return days_past_due_between(queryset, first, last)
+
+    def filter_search(self, queryset, name, value):
+        return account_search(queryset, value)
+
+    def filter_in_filter_queryset(self, queryset, name, value):
+        return queryset  # dpd_min and dpd_max make one range, applied below
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        dpd_min, dpd_max = self.form.cleaned_data.get("dpd_min"), self.form.cleaned_data.get("dpd_max")
+        if dpd_min is not None or dpd_max is not None:
+            queryset = days_past_due_between(queryset, dpd_min, dpd_max)
+        return queryset
+
+
+class TransactionFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Transaction.Kind.choices)
+
+    class Meta:
+        model = Transaction
+        fields = ["account", "kind"]
