@@ -1,20 +1,20 @@
 import copy
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.forms import AgencyForm
 from agencies.models import Agency
 from agencies.services import agency_create, agency_update
+from collections_crm.form_pages import form_page
 from collections_crm.forms import AuthorityLimitForm, PasswordSetForm, TeamForm, UserCreateForm, UserForm
 from collections_crm.health import system_health
 from collections_crm.models import AuthorityLimit, Team, User
@@ -67,22 +67,11 @@ def configuration(request):
     })
 
 
-def _configuration_form(request, form, *, title: str, save: Callable, done: str):
-    """Show a configuration form; on a valid POST save it through a service and go back to the overview.
-
-    Rules the service enforces beyond the form (an admin demoting themselves) come back as form errors; the
-    service's own transaction has rolled back by then. Edit forms get a copy of the record, because validating a
-    ModelForm writes the submitted values into its instance and the service must see the old ones to audit.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, done.format(saved))
-            return redirect("configuration")
-    return render(request, "collections_crm/configuration_form.html", {"form": form, "title": title})
+# Edit forms get a deep copy of the record: validating a ModelForm writes the submitted values into its instance,
+# and the service must still see the old values to audit the change.
+def _configuration_form(request, form, *, title: str, save, done: str):
+    return form_page(request, form, title=title, save=save, done=done, success_url=reverse("configuration"),
+                     breadcrumbs=(("Configuration", reverse("configuration")),))
 
 
 @area_required(Area.CONFIGURATION)

@@ -1,0 +1,30 @@
+"""The one way a page saves a form: validate, call a service, show what the rules refused as form errors."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from collections_crm.errors import DomainError
+
+
+def form_page(request, form, *, title: str, save: Callable, done: str, success_url: Callable | str,
+              breadcrumbs: tuple[tuple[str, str], ...] = (), submit_label: str = "Save"):
+    """Show `form`; on a valid POST call `save(cleaned_data)` and redirect with the `done` message.
+
+    Rules the service enforces beyond the form come back as errors on the field they name; the service's own
+    transaction has rolled back by then. `done` and a callable `success_url` receive the saved object.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, done.format(saved))
+            return redirect(success_url(saved) if callable(success_url) else success_url)
+    return render(request, "form_page.html", {"form": form, "title": title, "breadcrumbs": breadcrumbs,
+                                              "submit_label": submit_label})
