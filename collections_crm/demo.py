@@ -54,7 +54,7 @@ def _user(username: str, *, first_name: str, last_name: str, role: str, team=Non
     return user
 
 
-def seed() -> list[DemoLogin]:
+def seed(**options) -> list[DemoLogin]:
     logins = [DemoLogin("admin", Role.ADMIN.label, "everything, and the Django admin")]
     _user("admin", first_name="Ada", last_name="Admin", role=Role.ADMIN, is_superuser=True)
 

@@ -9,6 +9,12 @@ from django.shortcuts import redirect, render
 from collections_crm.errors import DomainError
 
 
+def submitted(request):
+    """The form data of a POST, else None. (`request.POST or None` would leave a form sent empty unbound, and
+    so without its "this field is required" errors.)"""
+    return request.POST if request.method == "POST" else None
+
+
 def form_page(request, form, *, title: str, save: Callable, done: str, success_url: Callable | str,
               breadcrumbs: tuple[tuple[str, str], ...] = (), submit_label: str = "Save"):
     """Show `form`; on a valid POST call `save(cleaned_data)` and redirect with the `done` message.

@@ -19,3 +19,18 @@ def area_required(area: Area):
         return wrapped
 
     return decorator
+
+
+def roles_required(*roles: str):
+    """Refuse (403) a write to users whose role may not make it, e.g. agency users editing debtors."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.forms import AgencyForm
 from agencies.models import Agency
 from agencies.services import agency_create, agency_update
-from collections_crm.form_pages import form_page
+from collections_crm.form_pages import form_page, submitted
 from collections_crm.forms import AuthorityLimitForm, PasswordSetForm, TeamForm, UserCreateForm, UserForm
 from collections_crm.health import system_health
 from collections_crm.models import AuthorityLimit, Team, User
@@ -77,7 +77,7 @@ def _configuration_form(request, form, *, title: str, save, done: str):
 @area_required(Area.CONFIGURATION)
 def team_new(request):
     return _configuration_form(
-        request, TeamForm(request.POST or None), title="New team", done="Team {} created.",
+        request, TeamForm(submitted(request)), title="New team", done="Team {} created.",
         save=lambda data: team_create(actor=request.user, **data))
 
 
@@ -85,7 +85,7 @@ def team_new(request):
 def team_edit(request, pk: int):
     team = get_visible_or_404(Team.objects, request.user, pk=pk)
     return _configuration_form(
-        request, TeamForm(request.POST or None, instance=copy.deepcopy(team)),
+        request, TeamForm(submitted(request), instance=copy.deepcopy(team)),
         title=f"Edit team {team}", done="Team {} saved.",
         save=lambda data: team_update(actor=request.user, team=team, **data))
 
@@ -97,7 +97,7 @@ def user_new(request):
         data.pop("password2")
         return user_create(actor=request.user, password=password, **data)
 
-    return _configuration_form(request, UserCreateForm(request.POST or None), title="New user",
+    return _configuration_form(request, UserCreateForm(submitted(request)), title="New user",
                                done="User {} created. Give them their password in person or by phone.", save=save)
 
 
@@ -110,7 +110,7 @@ def user_edit(request, pk: int):
         return user_update(actor=request.user, user=user, **data)
 
     return _configuration_form(
-        request, UserForm(request.POST or None, instance=copy.deepcopy(user)),
+        request, UserForm(submitted(request), instance=copy.deepcopy(user)),
         title=f"Edit user {user.username}", done="User {} saved.", save=save)
 
 
@@ -125,7 +125,7 @@ def user_password(request, pk: int):
         return saved
 
     return _configuration_form(
-        request, PasswordSetForm(request.POST or None, user=user),
+        request, PasswordSetForm(submitted(request), user=user),
         title=f"Set a new password for {user.username}", done="New password set for {}.", save=save)
 
 
@@ -142,7 +142,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @area_required(Area.CONFIGURATION)
 def agency_new(request):
     return _configuration_form(
-        request, AgencyForm(request.POST or None), title="New agency", done="Agency {} created.",
+        request, AgencyForm(submitted(request)), title="New agency", done="Agency {} created.",
         save=lambda data: agency_create(actor=request.user, **data))
 
 
@@ -150,7 +150,7 @@ def agency_new(request):
 def agency_edit(request, pk: int):
     agency = get_visible_or_404(Agency.objects, request.user, pk=pk)
     return _configuration_form(
-        request, AgencyForm(request.POST or None, instance=copy.deepcopy(agency)),
+        request, AgencyForm(submitted(request), instance=copy.deepcopy(agency)),
         title=f"Edit agency {agency}", done="Agency {} saved.",
         save=lambda data: agency_update(actor=request.user, agency=agency, **data))
 
@@ -158,7 +158,7 @@ def agency_edit(request, pk: int):
 @area_required(Area.CONFIGURATION)
 def authority_limit_new(request):
     return _configuration_form(
-        request, AuthorityLimitForm(request.POST or None), title="New authority limit", done="{} created.",
+        request, AuthorityLimitForm(submitted(request)), title="New authority limit", done="{} created.",
         save=lambda data: authority_limit_create(actor=request.user, **data))
 
 
@@ -166,7 +166,7 @@ def authority_limit_new(request):
 def authority_limit_edit(request, pk: int):
     limit = get_visible_or_404(AuthorityLimit.objects, request.user, pk=pk)
     return _configuration_form(
-        request, AuthorityLimitForm(request.POST or None, instance=copy.deepcopy(limit)),
+        request, AuthorityLimitForm(submitted(request), instance=copy.deepcopy(limit)),
         title=f"Edit {limit}", done="{} saved.",
         save=lambda data: authority_limit_update(actor=request.user, limit=limit, **data))
 

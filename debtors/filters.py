@@ -67,17 +67,19 @@ def account_search(queryset, term: str):
 class AccountFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Account.Status.choices)
     aging_bucket = django_filters.ChoiceFilter(choices=[(label, label) for label in AGING_BUCKET_LABELS],
-                                               method="filter_aging_bucket")
+                                               method="filter_aging_bucket", empty_label="Any age",
+                                               label="Aging bucket")
     # Choices come from the caller's scope, so another team's ids are refused like unknown ones.
-    assigned_to = django_filters.ModelChoiceFilter(queryset=visible_users)
-    team = django_filters.ModelChoiceFilter(queryset=visible_teams)
-    segment = django_filters.ModelChoiceFilter(queryset=visible_segments)
-    creditor = django_filters.ModelChoiceFilter(queryset=visible_creditors)
-    balance_min = django_filters.NumberFilter(field_name="balance", lookup_expr="gte")
-    balance_max = django_filters.NumberFilter(field_name="balance", lookup_expr="lte")
-    dpd_min = IntegerFilter(method="filter_in_filter_queryset", min_value=0)
-    dpd_max = IntegerFilter(method="filter_in_filter_queryset", min_value=0)
-    search = django_filters.CharFilter(method="filter_search", max_length=100)
+    assigned_to = django_filters.ModelChoiceFilter(queryset=visible_users, empty_label="Anyone", label="Collector")
+    team = django_filters.ModelChoiceFilter(queryset=visible_teams, empty_label="Any team")
+    segment = django_filters.ModelChoiceFilter(queryset=visible_segments, empty_label="Any segment")
+    creditor = django_filters.ModelChoiceFilter(queryset=visible_creditors, empty_label="Any creditor")
+    balance_min = django_filters.NumberFilter(field_name="balance", lookup_expr="gte", label="Balance from")
+    balance_max = django_filters.NumberFilter(field_name="balance", lookup_expr="lte", label="Balance to")
+    dpd_min = IntegerFilter(method="filter_in_filter_queryset", min_value=0, label="Days past due from")
+    dpd_max = IntegerFilter(method="filter_in_filter_queryset", min_value=0, label="Days past due to")
+    search = django_filters.CharFilter(method="filter_search", max_length=100,
+                                       label="Name, reference, phone or email")
 
     class Meta:
         model = Account

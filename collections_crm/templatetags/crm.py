@@ -36,3 +36,15 @@ def audit_value(value) -> str:
         old, new = ("—" if part in (None, "") else part for part in value)
         return f"{old} → {new}"
     return str(value)
+
+
+@register.simple_tag
+def query_with(request, **changes) -> str:
+    """The current query string with some parameters replaced (None removes one), for sort and page links."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()

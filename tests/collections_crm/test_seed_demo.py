@@ -1,5 +1,6 @@
 """seed_demo builds the demo organisation, prints working logins, and changes nothing when run again."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -10,13 +11,14 @@ from agencies.models import Agency
 from collections_crm.demo import DEMO_PASSWORD
 from collections_crm.models import AuthorityLimit, Team, User
 from collections_crm.roles import Role
+from debtors.models import Account, ContactPoint, Payment
 
 pytestmark = pytest.mark.django_db
 
 
 def seed() -> str:
     out = StringIO()
-    call_command("seed_demo", "--force", stdout=out)
+    call_command("seed_demo", "--force", "--accounts-per-team", "12", stdout=out)
     return out.getvalue()
 
 
@@ -26,6 +28,8 @@ def snapshot():
         sorted(Team.objects.values_list("name", "timezone")),
         sorted(AuthorityLimit.objects.values_list("role", "team__name", "currency", "max_discount_pct"), key=str),
         Agency.objects.count(),
+        sorted(Account.objects.values_list("reference", "balance", "status")),
+        Payment.objects.count(),
     )
 
 
@@ -49,6 +53,17 @@ def test_running_it_again_changes_nothing():
     before = snapshot()
     seed()
     assert snapshot() == before
+
+
+def test_demo_accounts_have_balanced_ledgers_and_spread_over_the_teams():
+    seed()
+    assert Account.objects.count() == 12 * Team.objects.count()
+    for account in Account.objects.all():
+        assert account.balance == sum(account.transactions.values_list("amount", flat=True), Decimal("0"))
+    assert Payment.objects.exists()
+    assert ContactPoint.objects.filter(kind="phone").count() == Account.objects.count()
+    for team in Team.objects.all():
+        assert team.accounts.filter(assigned_to__isnull=False).exists()
 
 
 def test_refuses_with_debug_off_unless_forced(settings):

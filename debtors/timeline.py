@@ -1,0 +1,54 @@
+"""The account page's single timeline: everything that happened to an account and its debtor, newest first.
+Later issues add their entries (interactions, promises, plans, holds, messages) here."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from decimal import Decimal
+
+from django.db.models import Q
+
+from compliance.models import AuditEvent
+from debtors.models import Account, Transaction
+
+# Events that the ledger entries already show, or that are not news (someone opened the page).
+NOT_ON_TIMELINE = ("debtor.viewed", "payment.recorded", "payment.reversed", "account.opened", "account.adjusted")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    title: str
+    detail: str
+    actor: str
+    amount: Decimal | None = None
+
+
+def _ledger_entry(entry: Transaction) -> TimelineEntry:
+    titles = {"placement": "Account placed", "payment": "Payment received", "reversal": "Payment reversed",
+              "adjustment": "Balance adjusted"}
+    # Money moves on its effective date (a payment received on Monday, posted on Tuesday, is Monday's).
+    effective = datetime.combine(entry.effective_on, time.min, tzinfo=UTC)
+    return TimelineEntry(at=min(effective, entry.posted_at), kind=entry.kind,
+                         title=titles.get(entry.kind, entry.get_kind_display()),
+                         detail=entry.memo, actor=str(entry.posted_by or "System"), amount=entry.amount)
+
+
+def _audit_entry(event: AuditEvent) -> TimelineEntry:
+    changes = "; ".join(f"{field.replace('_', ' ')}: {value[0] or '—'} → {value[1] or '—'}"
+                        for field, value in event.data.items() if isinstance(value, list) and len(value) == 2)
+    title = event.action.replace("_", " ").replace(".", " ").capitalize()
+    return TimelineEntry(at=event.occurred_at, kind=event.action.split(".")[0], title=title,
+                         detail=changes or event.target_repr, actor=str(event.actor or "System"))
+
+
+def account_timeline(*, account: Account, contact_point_ids: list[int], limit: int = 100) -> list[TimelineEntry]:
+    """Ledger entries and audited changes of the account, its debtor and the debtor's contact points."""
+    ledger = account.transactions.select_related("posted_by")[:limit]
+    events = (AuditEvent.objects
+              .filter(Q(target_type="debtors.account", target_id=str(account.pk))
+                      | Q(target_type="debtors.debtor", target_id=str(account.debtor_id))
+                      | Q(target_type="debtors.contactpoint", target_id__in=[str(pk) for pk in contact_point_ids]))
+              .exclude(action__in=NOT_ON_TIMELINE).select_related("actor")[:limit])
+    entries = [_ledger_entry(entry) for entry in ledger] + [_audit_entry(event) for event in events]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]
