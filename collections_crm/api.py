@@ -6,7 +6,8 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.decorators import method_decorator
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -20,6 +21,7 @@ from collections_crm.models import Team, User
 from collections_crm.selectors import team_list, user_list
 
 
+@extend_schema_field(OpenApiTypes.INT)  # every primary key is an integer
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key an API client may point at only if its user sees the target; otherwise "does not exist"."""
 

@@ -2,6 +2,7 @@
 
 import re
 
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -135,6 +136,18 @@ class AccountSerializer(serializers.ModelSerializer):
         validators = []  # the service checks the reference per creditor and answers with the field named
 
 
+class AccountChangeSerializer(serializers.Serializer):
+    """What may change on an account after it is opened; its money changes only through the ledger."""
+
+    status = serializers.ChoiceField(choices=Account.Status.choices, required=False)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    assigned_to = VisibleRelatedField(User, required=False, allow_null=True)
+    team = VisibleRelatedField(Team, required=False, allow_null=True)
+    segment = VisibleRelatedField(Segment, required=False, allow_null=True)
+    delinquent_since = serializers.DateField(required=False, allow_null=True)
+    charged_off_on = serializers.DateField(required=False, allow_null=True)
+
+
 class AccountViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     selector = staticmethod(selectors.account_list)
     serializer_class = AccountSerializer
@@ -145,6 +158,27 @@ class AccountViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
 
     def perform_create(self, serializer):
         serializer.instance = services.account_open(actor=self.request.user, **serializer.validated_data)
+
+    @extend_schema(request=AccountChangeSerializer, responses=AccountSerializer)
+    @transaction.atomic
+    def partial_update(self, request, pk=None):
+        """Change the status (as the status machine allows), the assignee or team, the segment or the dates."""
+        account = self.get_object()
+        changes = AccountChangeSerializer(data=request.data, context={"request": request})
+        changes.is_valid(raise_exception=True)
+        data = dict(changes.validated_data)
+        if "status" in data:
+            ledger.account_status_change(actor=request.user, account=account, status=data.pop("status"),
+                                         reason=data.pop("reason", ""))
+            account.refresh_from_db()
+        data.pop("reason", None)
+        if "assigned_to" in data or "team" in data:
+            services.account_assign(actor=request.user, account=account,
+                                    assigned_to=data.pop("assigned_to", account.assigned_to),
+                                    team=data.pop("team", None))
+        if data:
+            services.account_update(actor=request.user, account=account, **data)
+        return Response(self.get_serializer(selectors.account_list(viewer=request.user).get(pk=account.pk)).data)
 
 
 class TransactionSerializer(serializers.ModelSerializer):

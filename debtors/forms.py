@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from collections_crm.models import User
 from collections_crm.roles import Role
-from debtors.models import ContactPoint, Creditor, Debtor, Payment
+from debtors.models import Account, AccountStatus, ContactPoint, Creditor, Debtor, Payment, Segment
+from debtors.status import TRANSITIONS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -64,6 +65,38 @@ class AccountOpenForm(forms.Form):
 
     def clean_currency(self):
         return self.cleaned_data["currency"].upper() or None
+
+
+class AccountEditForm(forms.ModelForm):
+    class Meta:
+        model = Account
+        fields = ["delinquent_since", "charged_off_on", "segment"]
+        widgets = {"delinquent_since": DATE, "charged_off_on": DATE}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = Segment.objects.visible_to(user).filter(is_active=True)
+
+
+class AccountAssignForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                         empty_label="Unassigned (the team's pool)", label="Collector")
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = User.objects.filter(
+            team=account.team_id, is_active=True, role__in=[Role.COLLECTOR, Role.MANAGER]).order_by("first_name")
+        self.fields["assigned_to"].initial = account.assigned_to_id
+
+
+class AccountStatusForm(forms.Form):
+    status = forms.ChoiceField()
+    reason = forms.CharField(max_length=300, required=False, help_text="Why, for whoever reads the timeline.")
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS[account.status]
+        self.fields["status"].choices = [(value, label) for value, label in AccountStatus.choices if value in allowed]
 
 
 class PaymentForm(forms.Form):

@@ -152,3 +152,41 @@ def account_open(*, actor: User, debtor: Debtor, creditor: Creditor, reference: 
     audit_record(actor=actor, action="account.opened", target=account,
                  data={"debtor": debtor.pk, "creditor": creditor.pk, "original_balance": original_balance})
     return account
+
+
+ACCOUNT_EDITABLE = frozenset({"delinquent_since", "charged_off_on", "segment"})
+
+
+@transaction.atomic
+def account_update(*, actor: User, account: Account, **changes) -> Account:
+    """Correct an account's dates or segment (its money moves only through the ledger)."""
+    refuse_other_fields(changes, ACCOUNT_EDITABLE)
+    if (since := changes.get("delinquent_since")) and since > timezone.localdate():
+        raise DomainError("An account cannot be delinquent from a future date.", field="delinquent_since")
+    diff = audited_changes(account, changes)
+    if diff:
+        account.full_clean()
+        account.save()
+        audit_record(actor=actor, action="account.updated", target=account, data=diff)
+    return account
+
+
+@transaction.atomic
+def account_assign(*, actor: User, account: Account, assigned_to: User | None, team: Team | None = None) -> Account:
+    """Give an account to a collector of its team, or back to the team's pool (None). Managers assign within
+    their team; admins may also move an account to another team."""
+    if actor.role not in (Role.MANAGER, Role.ADMIN):
+        raise DomainError("Only managers and admins assign accounts.", field="assigned_to")
+    if team is not None and team.pk != account.team_id and actor.role != Role.ADMIN:
+        raise DomainError("Only admins move accounts to another team.", field="team")
+    target_team_id = team.pk if team is not None else account.team_id
+    if assigned_to is not None:
+        if assigned_to.role not in (Role.COLLECTOR, Role.MANAGER) or not assigned_to.is_active:
+            raise DomainError("Accounts are assigned to active collectors or managers.", field="assigned_to")
+        if assigned_to.team_id != target_team_id:
+            raise DomainError("The assignee must belong to the account's team.", field="assigned_to")
+    diff = audited_changes(account, {"assigned_to": assigned_to, "team_id": target_team_id})
+    if diff:
+        account.save(update_fields=["assigned_to", "team", "updated_at"])
+        audit_record(actor=actor, action="account.assigned", target=account, data=diff)
+    return account

@@ -14,7 +14,16 @@ from collections_crm.roles import Area, Role
 from collections_crm.scoping import get_visible_or_404
 from compliance.services import audit_record
 from debtors import ledger, selectors, services
-from debtors.forms import AccountOpenForm, ContactPointForm, DebtorForm, PaymentForm, PaymentReverseForm
+from debtors.forms import (
+    AccountAssignForm,
+    AccountEditForm,
+    AccountOpenForm,
+    AccountStatusForm,
+    ContactPointForm,
+    DebtorForm,
+    PaymentForm,
+    PaymentReverseForm,
+)
 from debtors.models import Account, ContactPoint, Debtor, Payment
 from debtors.timeline import account_timeline
 
@@ -150,6 +159,43 @@ def account_new(request):
         save=lambda data: services.account_open(actor=request.user, debtor=debtor, **data),
         success_url=_account_url, submit_label="Open account",
         breadcrumbs=(("Accounts", reverse("debtors:account_list")),))
+
+
+def _account_breadcrumbs(account: Account):
+    return (("Accounts", reverse("debtors:account_list")), (str(account), _account_url(account)))
+
+
+@area_required(Area.ACCOUNTS)
+@roles_required(*STAFF)
+def account_edit(request, pk: int):
+    account = get_visible_or_404(Account.objects, request.user, pk=pk)
+    return form_page(
+        request, AccountEditForm(submitted(request), instance=copy.deepcopy(account), user=request.user),
+        title=f"Edit account {account}", done="Account {} saved.", success_url=_account_url(account),
+        save=lambda data: services.account_update(actor=request.user, account=account, **data),
+        breadcrumbs=_account_breadcrumbs(account))
+
+
+@area_required(Area.ACCOUNTS)
+@roles_required(Role.MANAGER, Role.ADMIN)
+def account_assign(request, pk: int):
+    account = get_visible_or_404(Account.objects, request.user, pk=pk)
+    return form_page(
+        request, AccountAssignForm(submitted(request), account=account), title=f"Assign account {account}",
+        done="Account {} assigned.", success_url=_account_url(account), submit_label="Assign",
+        save=lambda data: services.account_assign(actor=request.user, account=account, **data),
+        breadcrumbs=_account_breadcrumbs(account))
+
+
+@area_required(Area.ACCOUNTS)
+@roles_required(*STAFF)
+def account_status(request, pk: int):
+    account = get_visible_or_404(Account.objects, request.user, pk=pk)
+    return form_page(
+        request, AccountStatusForm(submitted(request), account=account), title=f"Change the status of {account}",
+        done="Account {} updated.", success_url=_account_url(account), submit_label="Change status",
+        save=lambda data: ledger.account_status_change(actor=request.user, account=account, **data),
+        breadcrumbs=_account_breadcrumbs(account))
 
 
 @area_required(Area.ACCOUNTS)

@@ -92,3 +92,9 @@ def test_openapi_schema_and_docs(everyone, client, collector):
     docs = client.get("/api/docs/").content.decode()
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs
     assert "cdn.jsdelivr" not in docs
+
+
+def test_the_openapi_schema_is_valid_and_complete():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
