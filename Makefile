@@ -24,8 +24,9 @@ test: $(VENV)/.installed node_modules/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+BENCH_SCALE ?= 1.0
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --scale $(BENCH_SCALE)
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
