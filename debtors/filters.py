@@ -10,7 +10,7 @@ from django.utils import timezone
 from collections_crm.filters import visible_teams
 from collections_crm.models import User
 from debtors.aging import AGING_BUCKET_LABELS, bucket_day_range, delinquent_since_range
-from debtors.models import Account, ContactPoint, Creditor, Segment, Transaction
+from debtors.models import Account, ContactPoint, Creditor, Debtor, Segment, Transaction
 
 
 def visible_users(request):
@@ -42,26 +42,33 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+# A search matching more accounts than this is not narrowing anything; its first matches are shown.
+SEARCH_LIMIT = 10_000
+
+
 def account_search(queryset, term: str):
-    """Name, reference (whole or its last characters, as shown masked), phone number or email address."""
+    """Name, reference (whole or its last characters, as shown masked), phone number or email address.
+
+    Each kind of match runs as its own query on its own (trigram) index and yields account ids; one query
+    OR-ing conditions across the joined tables would scan every debtor instead.
+    """
     term = term.strip()
     if not term:
         return queryset
-    matches = Q(reference__iexact=term) | Q(reference__iendswith=term)
-    words = term.split()
     name = Q()
-    for word in words:
-        name &= (Q(debtor__first_name__icontains=word) | Q(debtor__last_name__icontains=word)
-                 | Q(debtor__company_name__icontains=word))
-    matches |= name
-    contacts = None
+    for word in term.split():
+        name &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(company_name__icontains=word)
+    conditions = [Q(reference__iexact=term) | Q(reference__iendswith=term), Q(debtor__in=Debtor.objects.filter(name))]
     if "@" in term:
-        contacts = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value=term.lower())
+        emails = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value=term.lower())
+        conditions.append(Q(debtor__in=emails.values("debtor_id")))
     elif len(digits := re.sub(r"\D", "", term)) >= 6:
-        contacts = ContactPoint.objects.filter(kind=ContactPoint.Kind.PHONE, value__endswith=digits)
-    if contacts is not None:
-        matches |= Q(debtor__in=contacts.values("debtor_id"))
-    return queryset.filter(matches)
+        phones = ContactPoint.objects.filter(kind=ContactPoint.Kind.PHONE, value__endswith=digits)
+        conditions.append(Q(debtor__in=phones.values("debtor_id")))
+    matching = set()
+    for condition in conditions:
+        matching.update(queryset.filter(condition).values_list("pk", flat=True)[:SEARCH_LIMIT])
+    return queryset.filter(pk__in=matching)
 
 
 class AccountFilter(django_filters.FilterSet):
