@@ -297,3 +297,18 @@ def test_accounts_list_queries_do_not_grow(as_user, manager, team, creditor, dja
     AccountFactory.create_batch(20, creditor=creditor, team=team)
     with django_assert_num_queries(4):
         client.get("/api/v1/accounts/")
+
+
+@pytest.mark.parametrize("search", ["", "Doe", "+12125550147", "REF-0000"])
+def test_queries_per_page_do_not_depend_on_the_page_size(as_user, manager, team, creditor, search):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(manager)
+    AccountFactory.create_batch(25, creditor=creditor, team=team)
+    counts = set()
+    for size in (5, 20, 200):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/accounts/", {"page_size": size, "search": search}).status_code == 200
+        counts.add(len(captured.captured_queries))
+    assert len(counts) == 1, counts
