@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from collections_crm.models import AuthorityLimit, Heartbeat, Team, User
 from collections_crm.roles import Role
-from compliance.services import audit_record, audited_changes
+from compliance.services import audit_record, audited_create, audited_update
 
 
 def heartbeat_record(*, name: str) -> Heartbeat:
@@ -23,11 +23,8 @@ def heartbeat_record(*, name: str) -> Heartbeat:
 
 @transaction.atomic
 def team_create(*, actor: User, name: str, timezone: str) -> Team:
-    team = Team(name=name, timezone=timezone)
-    team.full_clean()
-    team.save()
-    audit_record(actor=actor, action="team.created", target=team, data={"name": name, "timezone": timezone})
-    return team
+    return audited_create(actor=actor, instance=Team(name=name, timezone=timezone), action="team.created",
+                          data={"name": name, "timezone": timezone})
 
 
 TEAM_EDITABLE = frozenset({"name", "timezone"})
@@ -36,20 +33,9 @@ AUTHORITY_LIMIT_EDITABLE = frozenset({"role", "team", "currency", "max_discount_
                                       "max_plan_months", "min_installment_amount"})
 
 
-def refuse_other_fields(changes: dict, editable: frozenset[str]) -> None:
-    if unknown := set(changes) - editable:
-        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
-
-
 @transaction.atomic
 def team_update(*, actor: User, team: Team, **changes) -> Team:
-    refuse_other_fields(changes, TEAM_EDITABLE)
-    diff = audited_changes(team, changes)
-    if not diff:
-        return team
-    team.full_clean()
-    team.save()
-    audit_record(actor=actor, action="team.updated", target=team, data=diff)
+    audited_update(actor=actor, instance=team, changes=changes, editable=TEAM_EDITABLE, action="team.updated")
     return team
 
 
@@ -86,15 +72,10 @@ def refuse_self_lockout(actor: User, user: User, changes: dict) -> None:
 @transaction.atomic
 def user_update(*, actor: User, user: User, **changes) -> User:
     """Change a user's profile, role, team, agency or active state; their sessions and tokens follow at once."""
-    refuse_other_fields(changes, USER_EDITABLE)
     refuse_superuser_takeover(actor, user)
     refuse_self_lockout(actor, user, changes)
-    diff = audited_changes(user, changes)
-    if not diff:
-        return user
-    user.full_clean(exclude=["password"])
-    user.save()
-    audit_record(actor=actor, action="user.updated", target=user, data=diff)
+    audited_update(actor=actor, instance=user, changes=changes, editable=USER_EDITABLE, action="user.updated",
+                   validate=lambda: user.full_clean(exclude=["password"]))
     return user
 
 
@@ -114,22 +95,14 @@ def user_set_password(*, actor: User, user: User, password: str) -> User:
 
 @transaction.atomic
 def authority_limit_create(*, actor: User, **fields) -> AuthorityLimit:
-    limit = AuthorityLimit(**fields)
-    limit.full_clean()
-    limit.save()
-    audit_record(actor=actor, action="authority_limit.created", target=limit, data=fields)
-    return limit
+    return audited_create(actor=actor, instance=AuthorityLimit(**fields), action="authority_limit.created",
+                          data=fields)
 
 
 @transaction.atomic
 def authority_limit_update(*, actor: User, limit: AuthorityLimit, **changes) -> AuthorityLimit:
-    refuse_other_fields(changes, AUTHORITY_LIMIT_EDITABLE)
-    diff = audited_changes(limit, changes)
-    if not diff:
-        return limit
-    limit.full_clean()
-    limit.save()
-    audit_record(actor=actor, action="authority_limit.updated", target=limit, data=diff)
+    audited_update(actor=actor, instance=limit, changes=changes, editable=AUTHORITY_LIMIT_EDITABLE,
+                   action="authority_limit.updated")
     return limit
 
 

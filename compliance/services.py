@@ -30,6 +30,32 @@ def audit_record(*, actor, action: str, target: models.Model | None = None, data
     )
 
 
+def refuse_other_fields(changes: dict, editable: frozenset[str]) -> None:
+    if unknown := set(changes) - editable:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+
+
+def audited_create(*, actor, instance: models.Model, action: str, data: dict | None = None):
+    """Validate and save a new record and log its creation; the caller holds the transaction."""
+    instance.full_clean()
+    instance.save()
+    audit_record(actor=actor, action=action, target=instance, data=data)
+    return instance
+
+
+def audited_update(*, actor, instance: models.Model, changes: dict, editable: frozenset[str], action: str,
+                   validate=None) -> dict:
+    """Apply the allowed changes, validate, save and log them with old and new values; the caller holds the
+    transaction. Returns {field: [old, new]}, empty when nothing changed (and then nothing is written)."""
+    refuse_other_fields(changes, editable)
+    diff = audited_changes(instance, changes)
+    if diff:
+        (validate or instance.full_clean)()
+        instance.save()
+        audit_record(actor=actor, action=action, target=instance, data=diff)
+    return diff
+
+
 def audited_changes(instance: models.Model, changes: dict) -> dict:
     """Apply changes to an instance and return {field: [old, new]} for those that differ, for the audit log."""
     diff = {}

@@ -10,8 +10,7 @@ from django.utils import timezone
 from collections_crm.errors import DomainError
 from collections_crm.models import Team, User
 from collections_crm.roles import Role
-from collections_crm.services import refuse_other_fields
-from compliance.services import audit_record, audited_changes
+from compliance.services import audit_record, audited_create, audited_update, refuse_other_fields
 from debtors.contact_values import normalize_contact_value
 from debtors.ledger import placement_post
 from debtors.models import Account, ContactPoint, Creditor, Debtor, Segment
@@ -28,42 +27,26 @@ CONTACT_POINT_EDITABLE = frozenset({
 
 @transaction.atomic
 def creditor_create(*, actor: User, name: str, code: str, currency: str, is_active: bool = True) -> Creditor:
-    creditor = Creditor(name=name, code=code, currency=currency, is_active=is_active)
-    creditor.full_clean()
-    creditor.save()
-    audit_record(actor=actor, action="creditor.created", target=creditor, data={"code": code, "currency": currency})
-    return creditor
+    return audited_create(actor=actor, instance=Creditor(name=name, code=code, currency=currency, is_active=is_active),
+                          action="creditor.created", data={"code": code, "currency": currency})
 
 
 @transaction.atomic
 def creditor_update(*, actor: User, creditor: Creditor, **changes) -> Creditor:
-    refuse_other_fields(changes, CREDITOR_EDITABLE)
-    diff = audited_changes(creditor, changes)
-    if diff:
-        creditor.full_clean()
-        creditor.save()
-        audit_record(actor=actor, action="creditor.updated", target=creditor, data=diff)
+    audited_update(actor=actor, instance=creditor, changes=changes, editable=CREDITOR_EDITABLE,
+                   action="creditor.updated")
     return creditor
 
 
 @transaction.atomic
 def debtor_create(*, actor: User, **fields) -> Debtor:
     refuse_other_fields(fields, DEBTOR_EDITABLE)
-    debtor = Debtor(team_id=actor.team_id, **fields)
-    debtor.full_clean()
-    debtor.save()
-    audit_record(actor=actor, action="debtor.created", target=debtor)
-    return debtor
+    return audited_create(actor=actor, instance=Debtor(team_id=actor.team_id, **fields), action="debtor.created")
 
 
 @transaction.atomic
 def debtor_update(*, actor: User, debtor: Debtor, **changes) -> Debtor:
-    refuse_other_fields(changes, DEBTOR_EDITABLE)
-    diff = audited_changes(debtor, changes)
-    if diff:
-        debtor.full_clean()
-        debtor.save()
-        audit_record(actor=actor, action="debtor.updated", target=debtor, data=diff)
+    audited_update(actor=actor, instance=debtor, changes=changes, editable=DEBTOR_EDITABLE, action="debtor.updated")
     return debtor
 
 
@@ -98,12 +81,8 @@ def contact_point_create(*, actor: User, debtor: Debtor, kind: str, value: str, 
 @transaction.atomic
 def contact_point_update(*, actor: User, contact_point: ContactPoint, **changes) -> ContactPoint:
     """Change a contact point; consent and opt-out changes are audited with their old and new values."""
-    refuse_other_fields(changes, CONTACT_POINT_EDITABLE)
-    diff = audited_changes(contact_point, changes)
-    if diff:
-        _prepare_contact_point(contact_point)
-        contact_point.save()
-        audit_record(actor=actor, action="contact_point.updated", target=contact_point, data=diff)
+    audited_update(actor=actor, instance=contact_point, changes=changes, editable=CONTACT_POINT_EDITABLE,
+                   action="contact_point.updated", validate=lambda: _prepare_contact_point(contact_point))
     return contact_point
 
 
@@ -160,14 +139,10 @@ ACCOUNT_EDITABLE = frozenset({"delinquent_since", "charged_off_on", "segment"})
 @transaction.atomic
 def account_update(*, actor: User, account: Account, **changes) -> Account:
     """Correct an account's dates or segment (its money moves only through the ledger)."""
-    refuse_other_fields(changes, ACCOUNT_EDITABLE)
     if (since := changes.get("delinquent_since")) and since > timezone.localdate():
         raise DomainError("An account cannot be delinquent from a future date.", field="delinquent_since")
-    diff = audited_changes(account, changes)
-    if diff:
-        account.full_clean()
-        account.save()
-        audit_record(actor=actor, action="account.updated", target=account, data=diff)
+    audited_update(actor=actor, instance=account, changes=changes, editable=ACCOUNT_EDITABLE,
+                   action="account.updated")
     return account
 
 
@@ -185,8 +160,6 @@ def account_assign(*, actor: User, account: Account, assigned_to: User | None, t
             raise DomainError("Accounts are assigned to active collectors or managers.", field="assigned_to")
         if assigned_to.team_id != target_team_id:
             raise DomainError("The assignee must belong to the account's team.", field="assigned_to")
-    diff = audited_changes(account, {"assigned_to": assigned_to, "team_id": target_team_id})
-    if diff:
-        account.save(update_fields=["assigned_to", "team", "updated_at"])
-        audit_record(actor=actor, action="account.assigned", target=account, data=diff)
+    audited_update(actor=actor, instance=account, changes={"assigned_to": assigned_to, "team_id": target_team_id},
+                   editable=frozenset({"assigned_to", "team_id"}), action="account.assigned")
     return account
