@@ -28,7 +28,8 @@ def form_page(request, form, *, title: str, save: Callable, done: str, success_u
         except ValidationError as error:
             form.add_error(None, error)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            visible = error.field in form.fields and not form.fields[error.field].widget.is_hidden
+            form.add_error(error.field if visible else None, error.message)
         else:
             messages.success(request, done.format(saved))
             return redirect(success_url(saved) if callable(success_url) else success_url)

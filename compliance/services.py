@@ -51,7 +51,9 @@ def audited_update(*, actor, instance: models.Model, changes: dict, editable: fr
     diff = audited_changes(instance, changes)
     if diff:
         (validate or instance.full_clean)()
-        instance.save()
+        # Only the changed columns: a full save of an instance read earlier could undo someone else's write.
+        touched = [*diff, *(["updated_at"] if hasattr(instance, "updated_at") else [])]
+        instance.save(update_fields=touched)
         audit_record(actor=actor, action=action, target=instance, data=diff)
     return diff
 

@@ -2,7 +2,6 @@
 
 import re
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -13,8 +12,9 @@ from rest_framework.response import Response
 from collections_crm.api import ScopedViewSetMixin, VisibleRelatedField
 from collections_crm.models import Team, User
 from collections_crm.roles import Role
+from compliance.services import audit_record
 from debtors import ledger, selectors, services
-from debtors.filters import AccountFilter, TransactionFilter
+from debtors.filters import AccountFilter, ContactPointFilter, PaymentFilter, TransactionFilter
 from debtors.models import Account, ContactPoint, Creditor, Debtor, Payment, Segment, Transaction
 
 STAFF = frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN})
@@ -65,6 +65,12 @@ class DebtorViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
     ordering_fields = ["last_name", "first_name", "created_at"]
     ordering = ["last_name", "first_name"]
 
+    def retrieve(self, request, *args, **kwargs):
+        """One debtor; like the account page, each read is in the audit log (who viewed which debtor)."""
+        debtor = self.get_object()
+        audit_record(actor=request.user, action="debtor.viewed", target=debtor, data={"via": "api"})
+        return Response(self.get_serializer(debtor).data)
+
     def perform_create(self, serializer):
         serializer.instance = services.debtor_create(actor=self.request.user, **serializer.validated_data)
 
@@ -101,7 +107,7 @@ class ContactPointViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Up
     selector = staticmethod(selectors.contact_point_list)
     serializer_class = ContactPointSerializer
     write_roles = STAFF
-    filterset_fields = ["debtor", "kind", "is_primary"]
+    filterset_class = ContactPointFilter
     ordering_fields = ["created_at", "kind"]
     ordering = ["kind", "-is_primary", "id"]
 
@@ -156,28 +162,22 @@ class AccountViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
     ordering_fields = ["balance", "delinquent_since", "next_action_at", "placed_on", "last_payment_at", "id"]
     ordering = ["-id"]
 
+    def retrieve(self, request, *args, **kwargs):
+        account = self.get_object()
+        audit_record(actor=request.user, action="debtor.viewed", target=account.debtor,
+                     data={"account": account.pk, "via": "api"})
+        return Response(self.get_serializer(account).data)
+
     def perform_create(self, serializer):
         serializer.instance = services.account_open(actor=self.request.user, **serializer.validated_data)
 
     @extend_schema(request=AccountChangeSerializer, responses=AccountSerializer)
-    @transaction.atomic
     def partial_update(self, request, pk=None):
         """Change the status (as the status machine allows), the assignee or team, the segment or the dates."""
         account = self.get_object()
         changes = AccountChangeSerializer(data=request.data, context={"request": request})
         changes.is_valid(raise_exception=True)
-        data = dict(changes.validated_data)
-        if "status" in data:
-            ledger.account_status_change(actor=request.user, account=account, status=data.pop("status"),
-                                         reason=data.pop("reason", ""))
-            account.refresh_from_db()
-        data.pop("reason", None)
-        if "assigned_to" in data or "team" in data:
-            services.account_assign(actor=request.user, account=account,
-                                    assigned_to=data.pop("assigned_to", account.assigned_to),
-                                    team=data.pop("team", None))
-        if data:
-            services.account_update(actor=request.user, account=account, **data)
+        services.account_change(actor=request.user, account=account, **changes.validated_data)
         return Response(self.get_serializer(selectors.account_list(viewer=request.user).get(pk=account.pk)).data)
 
 
@@ -218,7 +218,7 @@ class PaymentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
     selector = staticmethod(selectors.payment_list)
     serializer_class = PaymentSerializer
     write_roles = EVERYONE
-    filterset_fields = ["account", "method"]
+    filterset_class = PaymentFilter
     ordering_fields = ["received_on", "amount", "created_at"]
     ordering = ["-received_on", "-id"]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from collections_crm.filters import visible_teams
 from collections_crm.models import User
 from debtors.aging import AGING_BUCKET_LABELS, bucket_day_range, delinquent_since_range
-from debtors.models import Account, ContactPoint, Creditor, Debtor, Segment, Transaction
+from debtors.models import Account, ContactPoint, Creditor, Debtor, Payment, Segment, Transaction
 
 
 def visible_users(request):
@@ -83,8 +83,10 @@ class AccountFilter(django_filters.FilterSet):
     creditor = django_filters.ModelChoiceFilter(queryset=visible_creditors, empty_label="Any creditor")
     balance_min = django_filters.NumberFilter(field_name="balance", lookup_expr="gte", label="Balance from")
     balance_max = django_filters.NumberFilter(field_name="balance", lookup_expr="lte", label="Balance to")
-    dpd_min = IntegerFilter(method="filter_in_filter_queryset", min_value=0, label="Days past due from")
-    dpd_max = IntegerFilter(method="filter_in_filter_queryset", min_value=0, label="Days past due to")
+    dpd_min = IntegerFilter(method="filter_in_filter_queryset", min_value=0, max_value=36500,
+                            label="Days past due from")
+    dpd_max = IntegerFilter(method="filter_in_filter_queryset", min_value=0, max_value=36500,
+                            label="Days past due to")
     search = django_filters.CharFilter(method="filter_search", max_length=100,
                                        label="Name, reference, phone or email")
 
@@ -110,9 +112,34 @@ class AccountFilter(django_filters.FilterSet):
         return queryset
 
 
+def visible_accounts(request):
+    return Account.objects.visible_to(request.user)
+
+
+def visible_debtors(request):
+    return Debtor.objects.visible_to(request.user)
+
+
 class TransactionFilter(django_filters.FilterSet):
+    account = django_filters.ModelChoiceFilter(queryset=visible_accounts)
     kind = django_filters.MultipleChoiceFilter(choices=Transaction.Kind.choices)
 
     class Meta:
         model = Transaction
         fields = ["account", "kind"]
+
+
+class PaymentFilter(django_filters.FilterSet):
+    account = django_filters.ModelChoiceFilter(queryset=visible_accounts)
+
+    class Meta:
+        model = Payment
+        fields = ["account", "method"]
+
+
+class ContactPointFilter(django_filters.FilterSet):
+    debtor = django_filters.ModelChoiceFilter(queryset=visible_debtors)
+
+    class Meta:
+        model = ContactPoint
+        fields = ["debtor", "kind", "is_primary"]

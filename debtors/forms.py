@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from collections_crm.models import User
 from collections_crm.roles import Role
+from debtors.ledger import IDEMPOTENCY_KEY, manual_statuses
 from debtors.models import Account, AccountStatus, ContactPoint, Creditor, Debtor, Payment, Segment
 from debtors.status import TRANSITIONS
 
@@ -93,9 +94,9 @@ class AccountStatusForm(forms.Form):
     status = forms.ChoiceField()
     reason = forms.CharField(max_length=300, required=False, help_text="Why, for whoever reads the timeline.")
 
-    def __init__(self, *args, account: Account, **kwargs):
+    def __init__(self, *args, account: Account, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = TRANSITIONS[account.status]
+        allowed = TRANSITIONS[account.status] & manual_statuses(user)
         self.fields["status"].choices = [(value, label) for value, label in AccountStatus.choices if value in allowed]
 
 
@@ -105,7 +106,8 @@ class PaymentForm(forms.Form):
     received_on = forms.DateField(widget=DATE, initial=timezone.localdate)
     reference = forms.CharField(max_length=100, required=False, help_text="The bank's or processor's reference.")
     # Sent with the form, so a double click or a resubmitted page records the payment once.
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: f"form-{uuid.uuid4().hex}")
+    idempotency_key = forms.RegexField(IDEMPOTENCY_KEY, widget=forms.HiddenInput,
+                                       initial=lambda: f"form-{uuid.uuid4().hex}")
 
 
 class PaymentReverseForm(forms.Form):

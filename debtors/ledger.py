@@ -5,6 +5,7 @@ same database transaction, so `Account.balance` always equals the sum of the acc
 idempotent: a repeated key returns the first payment and posts nothing.
 """
 
+import re
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -14,27 +15,35 @@ from django.utils import timezone
 
 from collections_crm.errors import Conflict, DomainError
 from collections_crm.models import User
+from collections_crm.roles import Role
 from compliance.services import audit_record
 from debtors.models import Account, AccountStatus, Payment, Transaction
 from debtors.status import check_transition
 
 CENT = Decimal("0.01")
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,99}$")
+# The ledger sets these when a balance is cleared; nobody chooses them by hand.
+LEDGER_STATUSES = (AccountStatus.PAID, AccountStatus.SETTLED)
+# Ending collection is a manager's decision.
+MANAGER_STATUSES = (AccountStatus.WRITTEN_OFF, AccountStatus.CLOSED, AccountStatus.RECALLED)
 # Statuses from which a cleared balance makes the account paid.
 CLEARABLE = (*Account.OPEN_STATUSES, AccountStatus.WRITTEN_OFF)
 
 
-def money(value, *, field: str) -> Decimal:
-    """A positive amount with at most two decimals, or a DomainError naming the field."""
+def money(value, *, field: str, allow_zero: bool = False) -> Decimal:
+    """A positive (or, if allowed, zero) amount with at most two decimals, or a DomainError naming the field."""
     if not isinstance(value, Decimal) or not value.is_finite():
         raise DomainError("Enter an amount such as 125.50.", field=field)
     if value != value.quantize(CENT):
         raise DomainError("Use at most two decimals.", field=field)
-    if value <= 0:
-        raise DomainError("The amount must be more than zero.", field=field)
+    if value < 0 or (value == 0 and not allow_zero):
+        raise DomainError("The amount must be more than zero." if not allow_zero else "The amount cannot be negative.",
+                          field=field)
     return value
 
 
-def _lock(account: Account) -> Account:
+def lock_account(account: Account) -> Account:
+    """The account row, locked until the transaction ends: every write to its money or status takes it."""
     return Account.objects.select_for_update().get(pk=account.pk)
 
 
@@ -59,7 +68,7 @@ def placement_post(*, account: Account, actor: User | None) -> Transaction | Non
     """Post the original balance of a newly opened account (nothing for a zero balance)."""
     if account.original_balance == 0:
         return None
-    return _post(account=_lock(account), kind=Transaction.Kind.PLACEMENT, amount=account.original_balance,
+    return _post(account=lock_account(account), kind=Transaction.Kind.PLACEMENT, amount=account.original_balance,
                  effective_on=account.placed_on, actor=actor, idempotency_key=f"placement:{account.pk}")
 
 
@@ -77,11 +86,14 @@ def payment_record(*, actor: User, account: Account, amount: Decimal, method: st
     a different payment is a conflict.
     """
     amount = money(amount, field="amount")
+    if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+        raise DomainError("Use 8 to 100 letters, digits or . _ : - characters.", field="idempotency_key")
+    currency = currency.upper() if currency else None
     key = idempotency_key or f"auto-{uuid.uuid4().hex}"
     if (existing := Payment.objects.filter(idempotency_key=key).first()) is not None:
         return _replay(existing, account=account, amount=amount, received_on=received_on, method=method)
     with transaction.atomic():
-        locked = _lock(account)
+        locked = lock_account(account)
         # Another request with this key for the same account waited on the lock; it is visible now.
         if (existing := Payment.objects.filter(idempotency_key=key).first()) is not None:
             return _replay(existing, account=account, amount=amount, received_on=received_on, method=method)
@@ -124,7 +136,7 @@ def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
     """Reverse a payment that bounced or was recorded in error: a reversal entry restores the balance."""
     if not reason.strip():
         raise DomainError("Say why the payment is reversed.", field="reason")
-    account = _lock(payment.account)
+    account = lock_account(payment.account)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.is_reversed:
         raise Conflict("This payment was already reversed.")
@@ -147,20 +159,33 @@ def adjustment_post(*, actor: User, account: Account, amount: Decimal, reason: s
     money(abs(amount), field="amount")
     if not reason.strip():
         raise DomainError("Say why the balance is adjusted.", field="reason")
-    locked = _lock(account)
+    locked = lock_account(account)
     if locked.balance + amount < 0:
         raise DomainError(f"The adjustment would take the balance of {locked.balance} below zero.", field="amount")
     entry = _post(account=locked, kind=Transaction.Kind.ADJUSTMENT, amount=amount, effective_on=timezone.localdate(),
-                  actor=actor, idempotency_key=idempotency_key or f"adjustment:{uuid.uuid4().hex}",
+                  actor=actor, idempotency_key=f"adjustment:{idempotency_key or uuid.uuid4().hex}",
                   memo=reason.strip())
     audit_record(actor=actor, action="account.adjusted", target=locked, data={"amount": amount, "reason": reason})
     return entry
 
 
+def manual_statuses(actor: User) -> frozenset[str]:
+    """The statuses this user may choose by hand (the status machine still decides from which status)."""
+    chosen = set(AccountStatus.values) - set(LEDGER_STATUSES)
+    if actor.role not in (Role.MANAGER, Role.ADMIN):
+        chosen -= set(MANAGER_STATUSES)
+    return frozenset(chosen)
+
+
 @transaction.atomic
 def account_status_change(*, actor: User, account: Account, status: str, reason: str = "") -> Account:
-    """Move an account to another status, if the status machine allows it."""
-    locked = _lock(account)
+    """Move an account to another status by hand, if the status machine and the user's role allow it."""
+    if status in LEDGER_STATUSES:
+        raise DomainError("Paid and settled follow from the ledger: record the payment or settlement instead.",
+                          field="status")
+    if status not in manual_statuses(actor):
+        raise DomainError("Only managers and admins close, recall or write off accounts.", field="status")
+    locked = lock_account(account)
     if locked.status == status:
         return locked
     check_transition(locked.status, status)

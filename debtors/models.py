@@ -20,6 +20,8 @@ class AccountQuerySet(ScopedQuerySet):
         return self.filter(team=user.team_id)
 
     def scope_for_collector(self, user):
+        if user.team_id is None:
+            return self.filter(assigned_to=user)  # no team, so no team pool
         return self.filter(Q(assigned_to=user) | Q(team=user.team_id, assigned_to=None))
 
     # Agency users see accounts placed with their agency; placements arrive with the agencies issue, and until

@@ -12,7 +12,7 @@ from collections_crm.models import Team, User
 from collections_crm.roles import Role
 from compliance.services import audit_record, audited_create, audited_update, refuse_other_fields
 from debtors.contact_values import normalize_contact_value
-from debtors.ledger import placement_post
+from debtors.ledger import account_status_change, lock_account, money, placement_post
 from debtors.models import Account, ContactPoint, Creditor, Debtor, Segment
 
 CREDITOR_EDITABLE = frozenset({"name", "code", "currency", "is_active"})
@@ -86,6 +86,13 @@ def contact_point_update(*, actor: User, contact_point: ContactPoint, **changes)
     return contact_point
 
 
+def check_assignee(assignee: User, *, team_id: int | None) -> None:
+    if assignee.role not in (Role.COLLECTOR, Role.MANAGER) or not assignee.is_active:
+        raise DomainError("Accounts are assigned to active collectors or managers.", field="assigned_to")
+    if assignee.team_id is None or assignee.team_id != team_id:
+        raise DomainError("The assignee must belong to the account's team.", field="assigned_to")
+
+
 def _team_for_new_account(actor: User, team: Team | None, assigned_to: User | None) -> Team | None:
     """Collectors and managers open accounts in their own team; admins choose (or leave them to distribute)."""
     if actor.role in (Role.COLLECTOR, Role.MANAGER):
@@ -95,10 +102,7 @@ def _team_for_new_account(actor: User, team: Team | None, assigned_to: User | No
     elif team is None and assigned_to is not None:
         team = assigned_to.team
     if assigned_to is not None:
-        if assigned_to.role not in (Role.COLLECTOR, Role.MANAGER) or not assigned_to.is_active:
-            raise DomainError("Accounts are assigned to active collectors or managers.", field="assigned_to")
-        if assigned_to.team_id != (team.pk if team else None):
-            raise DomainError("The assignee must belong to the account's team.", field="assigned_to")
+        check_assignee(assigned_to, team_id=team.pk if team else None)
         if actor.role == Role.COLLECTOR and assigned_to.pk != actor.pk:
             raise DomainError("Collectors assign new accounts to themselves or leave them unassigned.",
                               field="assigned_to")
@@ -112,10 +116,7 @@ def account_open(*, actor: User, debtor: Debtor, creditor: Creditor, reference: 
                  assigned_to: User | None = None, team: Team | None = None,
                  segment: Segment | None = None) -> Account:
     """Open an account for a debtor and post its original balance to the ledger."""
-    if not isinstance(original_balance, Decimal) or original_balance < 0:
-        raise DomainError("The original balance must be zero or more.", field="original_balance")
-    if original_balance != original_balance.quantize(Decimal("0.01")):
-        raise DomainError("Use at most two decimals.", field="original_balance")
+    money(original_balance, field="original_balance", allow_zero=True)
     today = timezone.localdate()
     if delinquent_since and delinquent_since > today:
         raise DomainError("An account cannot be delinquent from a future date.", field="delinquent_since")
@@ -141,6 +142,7 @@ def account_update(*, actor: User, account: Account, **changes) -> Account:
     """Correct an account's dates or segment (its money moves only through the ledger)."""
     if (since := changes.get("delinquent_since")) and since > timezone.localdate():
         raise DomainError("An account cannot be delinquent from a future date.", field="delinquent_since")
+    account = lock_account(account)
     audited_update(actor=actor, instance=account, changes=changes, editable=ACCOUNT_EDITABLE,
                    action="account.updated")
     return account
@@ -154,12 +156,31 @@ def account_assign(*, actor: User, account: Account, assigned_to: User | None, t
         raise DomainError("Only managers and admins assign accounts.", field="assigned_to")
     if team is not None and team.pk != account.team_id and actor.role != Role.ADMIN:
         raise DomainError("Only admins move accounts to another team.", field="team")
+    account = lock_account(account)
     target_team_id = team.pk if team is not None else account.team_id
     if assigned_to is not None:
-        if assigned_to.role not in (Role.COLLECTOR, Role.MANAGER) or not assigned_to.is_active:
-            raise DomainError("Accounts are assigned to active collectors or managers.", field="assigned_to")
-        if assigned_to.team_id != target_team_id:
-            raise DomainError("The assignee must belong to the account's team.", field="assigned_to")
+        check_assignee(assigned_to, team_id=target_team_id)
     audited_update(actor=actor, instance=account, changes={"assigned_to": assigned_to, "team_id": target_team_id},
                    editable=frozenset({"assigned_to", "team_id"}), action="account.assigned")
+    return account
+
+
+UNCHANGED = object()
+
+
+@transaction.atomic
+def account_change(*, actor: User, account: Account, status: str | None = None, reason: str = "",
+                   assigned_to=UNCHANGED, team: Team | None = None, **corrections) -> Account:
+    """Several changes to one account at once (the API's PATCH): a status, an assignment, corrections; all or none.
+
+    Moving an account to another team without naming an assignee returns it to that team's pool.
+    """
+    if status is not None:
+        account = account_status_change(actor=actor, account=account, status=status, reason=reason)
+    if assigned_to is not UNCHANGED or team is not None:
+        if assigned_to is UNCHANGED:
+            assigned_to = None if team is not None and team.pk != account.team_id else account.assigned_to
+        account = account_assign(actor=actor, account=account, assigned_to=assigned_to, team=team)
+    if corrections:
+        account = account_update(actor=actor, account=account, **corrections)
     return account

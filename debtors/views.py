@@ -81,6 +81,11 @@ def account_detail(request, pk: int):
     })
 
 
+def _id(value: str | None) -> int:
+    """An id from the query string; anything else finds nothing (404) rather than failing."""
+    return int(value) if value and value.isdigit() else 0
+
+
 def _account_url(account: Account) -> str:
     return reverse("debtors:account_detail", args=[account.pk])
 
@@ -100,7 +105,7 @@ def debtor_new(request):
 def debtor_edit(request, pk: int):
     debtor = get_visible_or_404(Debtor.objects, request.user, pk=pk)
     back = request.GET.get("account")
-    account = get_visible_or_404(Account.objects, request.user, pk=back) if back else None
+    account = get_visible_or_404(Account.objects, request.user, pk=_id(back)) if back else None
     return form_page(
         request, DebtorForm(submitted(request), instance=copy.deepcopy(debtor)),
         title=f"Edit {debtor}", done="{} saved.",
@@ -152,7 +157,7 @@ def contact_point_opt_out(request, account_pk: int, pk: int):
 @area_required(Area.ACCOUNTS)
 @roles_required(*STAFF)
 def account_new(request):
-    debtor = get_visible_or_404(Debtor.objects, request.user, pk=request.GET.get("debtor") or 0)
+    debtor = get_visible_or_404(Debtor.objects, request.user, pk=_id(request.GET.get("debtor")))
     form = AccountOpenForm(submitted(request), user=request.user)
     return form_page(
         request, form, title=f"Open an account for {debtor}", done="Account {} opened.",
@@ -192,7 +197,8 @@ def account_assign(request, pk: int):
 def account_status(request, pk: int):
     account = get_visible_or_404(Account.objects, request.user, pk=pk)
     return form_page(
-        request, AccountStatusForm(submitted(request), account=account), title=f"Change the status of {account}",
+        request, AccountStatusForm(submitted(request), account=account, user=request.user),
+        title=f"Change the status of {account}",
         done="Account {} updated.", success_url=_account_url(account), submit_label="Change status",
         save=lambda data: ledger.account_status_change(actor=request.user, account=account, **data),
         breadcrumbs=_account_breadcrumbs(account))
