@@ -1,7 +1,6 @@
 import copy
 
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from collections_crm.form_pages import form_page, submitted
+from collections_crm.pagination import EstimatedCountPaginator
 from collections_crm.permissions import area_required, roles_required
 from collections_crm.roles import Area, Role
 from collections_crm.scoping import get_visible_or_404
@@ -54,7 +54,7 @@ def account_list(request):
     status.widget = OneOfMany(choices=[("", "Any status"), *status.choices])
     sort = request.GET.get("sort", "newest")
     accounts = filterset.qs.order_by(SORTS.get(sort, "-id"), "-id") if filterset.is_valid() else Account.objects.none()
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filterset": filterset, "page": page, "sort": sort, "filtered": any(
         value for key, value in request.GET.items() if key not in ("page", "sort"))}
     # htmx swaps in the results alone, except when it restores a page from history and needs all of it.

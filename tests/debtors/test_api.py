@@ -312,3 +312,22 @@ def test_queries_per_page_do_not_depend_on_the_page_size(as_user, manager, team,
             assert client.get("/api/v1/accounts/", {"page_size": size, "search": search}).status_code == 200
         counts.add(len(captured.captured_queries))
     assert len(counts) == 1, counts
+
+
+def test_long_lists_report_an_estimated_count(as_user, manager, team, creditor, monkeypatch):
+    from django.db import connection
+
+    from collections_crm import pagination
+
+    AccountFactory.create_batch(6, creditor=creditor, team=team)
+    client = as_user(manager)
+    assert client.get("/api/v1/accounts/").json()["count"] == 6
+    assert "count_is_estimate" not in client.get("/api/v1/accounts/").json()
+    monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 3)
+    body = client.get("/api/v1/accounts/", {"page_size": 2}).json()
+    if connection.vendor == "postgresql":
+        assert body["count_is_estimate"] is True
+        assert body["count"] >= 4
+    else:
+        assert body["count"] == 6
+    assert len(body["results"]) == 2
