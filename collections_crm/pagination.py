@@ -27,7 +27,9 @@ class EstimatedCountPaginator(Paginator):
         sql, params = queryset.order_by().query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            estimate = int(json.loads(cursor.fetchone()[0])[0]["Plan"]["Plan Rows"])
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan  # psycopg2 decodes the JSON itself
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
         self.count_is_estimate = True
         return max(estimate, capped)
 
