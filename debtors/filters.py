@@ -7,22 +7,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from collections_crm.filters import visible_teams
-from collections_crm.models import User
+from collections_crm.filters import visible
+from collections_crm.models import Team, User
 from debtors.aging import AGING_BUCKET_LABELS, bucket_day_range, delinquent_since_range
 from debtors.models import Account, ContactPoint, Creditor, Debtor, Payment, Segment, Transaction
-
-
-def visible_users(request):
-    return User.objects.visible_to(request.user)
-
-
-def visible_creditors(request):
-    return Creditor.objects.visible_to(request.user)
-
-
-def visible_segments(request):
-    return Segment.objects.visible_to(request.user)
 
 
 def days_past_due_between(queryset, dpd_min: int | None, dpd_max: int | None):
@@ -76,11 +64,10 @@ class AccountFilter(django_filters.FilterSet):
     aging_bucket = django_filters.ChoiceFilter(choices=[(label, label) for label in AGING_BUCKET_LABELS],
                                                method="filter_aging_bucket", empty_label="Any age",
                                                label="Aging bucket")
-    # Choices come from the caller's scope, so another team's ids are refused like unknown ones.
-    assigned_to = django_filters.ModelChoiceFilter(queryset=visible_users, empty_label="Anyone", label="Collector")
-    team = django_filters.ModelChoiceFilter(queryset=visible_teams, empty_label="Any team")
-    segment = django_filters.ModelChoiceFilter(queryset=visible_segments, empty_label="Any segment")
-    creditor = django_filters.ModelChoiceFilter(queryset=visible_creditors, empty_label="Any creditor")
+    assigned_to = django_filters.ModelChoiceFilter(queryset=visible(User), empty_label="Anyone", label="Collector")
+    team = django_filters.ModelChoiceFilter(queryset=visible(Team), empty_label="Any team")
+    segment = django_filters.ModelChoiceFilter(queryset=visible(Segment), empty_label="Any segment")
+    creditor = django_filters.ModelChoiceFilter(queryset=visible(Creditor), empty_label="Any creditor")
     balance_min = django_filters.NumberFilter(field_name="balance", lookup_expr="gte", label="Balance from")
     balance_max = django_filters.NumberFilter(field_name="balance", lookup_expr="lte", label="Balance to")
     dpd_min = IntegerFilter(method="filter_in_filter_queryset", min_value=0, max_value=36500,
@@ -112,16 +99,8 @@ class AccountFilter(django_filters.FilterSet):
         return queryset
 
 
-def visible_accounts(request):
-    return Account.objects.visible_to(request.user)
-
-
-def visible_debtors(request):
-    return Debtor.objects.visible_to(request.user)
-
-
 class TransactionFilter(django_filters.FilterSet):
-    account = django_filters.ModelChoiceFilter(queryset=visible_accounts)
+    account = django_filters.ModelChoiceFilter(queryset=visible(Account))
     kind = django_filters.MultipleChoiceFilter(choices=Transaction.Kind.choices)
 
     class Meta:
@@ -130,7 +109,7 @@ class TransactionFilter(django_filters.FilterSet):
 
 
 class PaymentFilter(django_filters.FilterSet):
-    account = django_filters.ModelChoiceFilter(queryset=visible_accounts)
+    account = django_filters.ModelChoiceFilter(queryset=visible(Account))
 
     class Meta:
         model = Payment
@@ -138,7 +117,7 @@ class PaymentFilter(django_filters.FilterSet):
 
 
 class ContactPointFilter(django_filters.FilterSet):
-    debtor = django_filters.ModelChoiceFilter(queryset=visible_debtors)
+    debtor = django_filters.ModelChoiceFilter(queryset=visible(Debtor))
 
     class Meta:
         model = ContactPoint
