@@ -54,6 +54,7 @@ def _post(*, account: Account, kind: str, amount: Decimal, effective_on: date, a
         account=account, kind=kind, amount=amount, currency=account.currency, effective_on=effective_on,
         posted_by=actor, idempotency_key=idempotency_key, memo=memo, reverses=reverses)
     account.balance += amount
+    old_status = account.status
     if account.balance == 0 and account.status in CLEARABLE:
         check_transition(account.status, AccountStatus.PAID)
         account.status = AccountStatus.PAID
@@ -61,6 +62,10 @@ def _post(*, account: Account, kind: str, amount: Decimal, effective_on: date, a
         check_transition(account.status, AccountStatus.ACTIVE)
         account.status = AccountStatus.ACTIVE
     account.save(update_fields=["balance", "status", "updated_at"])
+    if account.status != old_status:
+        reason = "balance cleared" if account.balance == 0 else "balance reopened"
+        audit_record(actor=actor, action="account.status_changed", target=account,
+                     data={"status": [old_status, account.status], "reason": reason})
     return entry
 
 

@@ -228,3 +228,14 @@ def test_concurrent_payments_never_double_count(admin_user):
     assert Payment.objects.count() == 5
     assert_balanced(account)
     assert account.balance == Decimal("1000.00") - Decimal("100.00") - 4 * Decimal("50.00")
+
+
+def test_automatic_status_changes_are_on_the_record(account, admin_user):
+    from compliance.models import AuditEvent
+
+    payment, _ = pay(account, admin_user, "1000.00")
+    payment_reverse(actor=admin_user, payment=payment, reason="Chargeback")
+    changes = list(AuditEvent.objects.filter(action="account.status_changed").order_by("id").values_list("data",
+                                                                                                          flat=True))
+    assert changes == [{"status": ["new", "paid"], "reason": "balance cleared"},
+                       {"status": ["paid", "active"], "reason": "balance reopened"}]
