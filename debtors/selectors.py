@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
 from collections_crm.models import User
@@ -32,3 +34,12 @@ def transaction_list(*, viewer: User) -> QuerySet[Transaction]:
 
 def payment_list(*, viewer: User) -> QuerySet[Payment]:
     return Payment.objects.visible_to(viewer).select_related("account")
+
+
+def ledger_with_balances(*, account: Account, limit: int = 100) -> list[tuple[Transaction, Decimal]]:
+    """The latest entries, newest first, each with the balance right after it (worked back from the balance)."""
+    rows, balance_after = [], account.balance
+    for entry in account.transactions.select_related("posted_by")[:limit]:
+        rows.append((entry, balance_after))
+        balance_after -= entry.amount
+    return rows

@@ -69,12 +69,9 @@ def account_detail(request, pk: int):
     account = get_visible_or_404(selectors.account_list(viewer=request.user), request.user, pk=pk)
     contact_points = list(account.debtor.contact_points.all())
     audit_record(actor=request.user, action="debtor.viewed", target=account.debtor, data={"account": account.pk})
-    ledger_rows, running = [], account.balance
-    for entry in account.transactions.select_related("posted_by")[:100]:
-        ledger_rows.append((entry, running))
-        running -= entry.amount
     return render(request, "debtors/account_detail.html", {
-        "account": account, "debtor": account.debtor, "contact_points": contact_points, "ledger": ledger_rows,
+        "account": account, "debtor": account.debtor, "contact_points": contact_points,
+        "ledger": selectors.ledger_with_balances(account=account),
         "payments": account.payments.select_related("recorded_by")[:50],
         "timeline": account_timeline(account=account, contact_point_ids=[point.pk for point in contact_points]),
         "can_edit": request.user.role in STAFF,
