@@ -239,3 +239,15 @@ def test_automatic_status_changes_are_on_the_record(account, admin_user):
                                                                                                           flat=True))
     assert changes == [{"status": ["new", "paid"], "reason": "balance cleared"},
                        {"status": ["paid", "active"], "reason": "balance reopened"}]
+
+
+def test_the_ledger_shows_the_balance_after_each_entry(account, admin_user):
+    from debtors.selectors import ledger_with_balances
+
+    pay(account, admin_user, "100.00")
+    pay(account, admin_user, "250.00")
+    account.refresh_from_db()
+    rows = [(entry.kind, entry.amount, after) for entry, after in ledger_with_balances(account=account)]
+    assert rows == [("payment", Decimal("-250.00"), Decimal("650.00")),
+                    ("payment", Decimal("-100.00"), Decimal("900.00")),
+                    ("placement", Decimal("1000.00"), Decimal("1000.00"))]
