@@ -62,11 +62,12 @@ def generate(*, scale: float, seed: int = 7) -> dict[str, int]:
         copy_rows(cursor, "debtors_creditor", ["id", "name", "code", "currency", "is_active"], creditor_rows)
 
         debtor_team = [teams[n % len(teams)] for n in range(debtors + 1)]
+        names = [("", "")] + [(rng.choice(FIRST), rng.choice(LAST)) for _ in range(debtors)]
         copy_rows(cursor, "debtors_debtor", [
             "id", "first_name", "last_name", "company_name", "date_of_birth", "timezone", "country", "region",
             "preferred_language", "preferred_channel", "employer", "monthly_income", "monthly_expenses",
             "income_currency", "hardship_notes", "team_id", "created_at", "updated_at"], (
-            (n, rng.choice(FIRST), rng.choice(LAST), "", today - timedelta(days=rng.randint(8000, 27000)),
+            (n, *names[n], "", today - timedelta(days=rng.randint(8000, 27000)),
              "America/New_York", "US", rng.choice(("NY", "MA", "NJ", "CA", "TX", "FL")), "en", "", "",
              rng.randrange(1500, 7000), rng.randrange(1000, 5000), "USD", "", debtor_team[n], now, now)
             for n in range(1, debtors + 1)))
@@ -90,7 +91,7 @@ def generate(*, scale: float, seed: int = 7) -> dict[str, int]:
             account_rows.append([n, debtor, rng.randint(1, 20), f"ACC-{n:09d}", "USD", original, None, since,
                                  None, min(today, since + timedelta(days=45)), "active", assignee, team,
                                  rng.randint(0, 1000), now + timedelta(hours=rng.randint(-48, 240)), None, None,
-                                 now, now])
+                                 " ".join(names[debtor]).lower(), now, now])
         payment_rows, transaction_rows, ledger_id = [], [], 0
         for n in range(1, accounts + 1):
             ledger_id += 1
@@ -116,7 +117,8 @@ def generate(*, scale: float, seed: int = 7) -> dict[str, int]:
         copy_rows(cursor, "debtors_account", [
             "id", "debtor_id", "creditor_id", "reference", "currency", "original_balance", "balance",
             "delinquent_since", "charged_off_on", "placed_on", "status", "assigned_to_id", "team_id", "risk_score",
-            "next_action_at", "last_contact_at", "last_payment_at", "created_at", "updated_at"], account_rows)
+            "next_action_at", "last_contact_at", "last_payment_at", "search_name", "created_at", "updated_at"],
+            account_rows)
         copy_rows(cursor, "debtors_transaction", [
             "id", "account_id", "kind", "amount", "currency", "effective_on", "posted_at", "idempotency_key",
             "memo"], transaction_rows)

@@ -30,33 +30,34 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-# A search matching more accounts than this is not narrowing anything; its first matches are shown.
+# A search by reference, phone or email matching more accounts than this is not narrowing anything.
 SEARCH_LIMIT = 10_000
 
 
 def account_search(queryset, term: str):
     """Name, reference (whole or its last characters, as shown masked), phone number or email address.
 
-    Each kind of match runs as its own query on its own (trigram) index and yields account ids; one query
+    Names are matched on the account's own copy of them (one trigram index, ANDed with the user's scope by the
+    database); each other kind of match runs as its own indexed query yielding a few account ids. One query
     OR-ing conditions across the joined tables would scan every debtor instead.
     """
     term = term.strip()
     if not term:
         return queryset
-    name = Q()
-    for word in term.split():
-        name &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(company_name__icontains=word)
-    conditions = [Q(reference__iexact=term) | Q(reference__iendswith=term), Q(debtor__in=Debtor.objects.filter(name))]
+    by_name = Q()
+    for word in term.lower().split():
+        by_name &= Q(search_name__contains=word)
+    conditions = [Q(reference__iexact=term) | Q(reference__iendswith=term)]
     if "@" in term:
         emails = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value=term.lower())
         conditions.append(Q(debtor__in=emails.values("debtor_id")))
     elif len(digits := re.sub(r"\D", "", term)) >= 6:
         phones = ContactPoint.objects.filter(kind=ContactPoint.Kind.PHONE, value__endswith=digits)
         conditions.append(Q(debtor__in=phones.values("debtor_id")))
-    matching = set()
+    other_matches = set()
     for condition in conditions:
-        matching.update(queryset.filter(condition).values_list("pk", flat=True)[:SEARCH_LIMIT])
-    return queryset.filter(pk__in=matching)
+        other_matches.update(queryset.filter(condition).values_list("pk", flat=True)[:SEARCH_LIMIT])
+    return queryset.filter(by_name | Q(pk__in=other_matches))
 
 
 class AccountFilter(django_filters.FilterSet):

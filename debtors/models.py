@@ -162,6 +162,11 @@ class Debtor(models.Model):
         person = " ".join(part for part in (self.first_name, self.last_name) if part)
         return self.company_name or person
 
+    @property
+    def search_name(self) -> str:
+        """Every name the debtor goes by, lower-cased: what `Account.search_name` copies."""
+        return " ".join(part for part in (self.first_name, self.last_name, self.company_name) if part).lower()
+
 
 class ContactPointQuerySet(ScopedQuerySet):
     def _of_visible_debtors(self, user):
@@ -263,6 +268,9 @@ class Account(models.Model):
     next_action_at = models.DateTimeField(null=True, blank=True)
     last_contact_at = models.DateTimeField(null=True, blank=True)
     last_payment_at = models.DateTimeField(null=True, blank=True)
+    # A copy of the debtor's names, kept in step by the debtor services, so that searching a team's accounts by
+    # name reads one trigram index instead of joining every matching debtor (migration 0004).
+    search_name = models.CharField(max_length=400, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,6 +20,7 @@ DEBTOR_EDITABLE = frozenset({
     "first_name", "last_name", "company_name", "date_of_birth", "timezone", "country", "region",
     "preferred_language", "preferred_channel", "employer", "monthly_income", "monthly_expenses", "income_currency",
     "hardship_notes"})
+NAME_FIELDS = frozenset({"first_name", "last_name", "company_name"})
 CONTACT_POINT_EDITABLE = frozenset({
     "value", "phone_type", "is_primary", "is_workplace", "consent_sms", "consent_autodial", "consent_email",
     "opted_out_at", "invalid_at", "timezone"})
@@ -46,7 +47,10 @@ def debtor_create(*, actor: User, **fields) -> Debtor:
 
 @transaction.atomic
 def debtor_update(*, actor: User, debtor: Debtor, **changes) -> Debtor:
-    audited_update(actor=actor, instance=debtor, changes=changes, editable=DEBTOR_EDITABLE, action="debtor.updated")
+    changed = audited_update(actor=actor, instance=debtor, changes=changes, editable=DEBTOR_EDITABLE,
+                             action="debtor.updated")
+    if changed.keys() & NAME_FIELDS:
+        debtor.accounts.update(search_name=debtor.search_name)
     return debtor
 
 
@@ -124,7 +128,7 @@ def account_open(*, actor: User, debtor: Debtor, creditor: Creditor, reference: 
         debtor=debtor, creditor=creditor, reference=reference.strip(), currency=currency or creditor.currency,
         original_balance=original_balance, delinquent_since=delinquent_since, charged_off_on=charged_off_on,
         placed_on=placed_on or today, assigned_to=assigned_to, team=_team_for_new_account(actor, team, assigned_to),
-        segment=segment)
+        segment=segment, search_name=debtor.search_name)
     account.full_clean()
     account.save()
     placement_post(account=account, actor=actor)

@@ -229,6 +229,20 @@ def test_search_misses(as_user, collector, team_account):
     assert ids(as_user(collector).get("/api/v1/accounts/", {"search": "Smith"})) == []
 
 
+def test_search_finds_a_renamed_debtor_by_the_new_name_only(as_user, collector, team_account):
+    client = as_user(collector)
+    response = client.patch(f"/api/v1/debtors/{team_account.debtor_id}/", {"last_name": "Okafor"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert ids(client.get("/api/v1/accounts/", {"search": "okafor"})) == [team_account.pk]
+    assert ids(client.get("/api/v1/accounts/", {"search": "Gonzalez"})) == []
+
+
+def test_search_finds_a_business_debtor_by_its_company_name(as_user, collector, creditor):
+    account = AccountFactory(creditor=creditor, assigned_to=collector, debtor__first_name="",
+                             debtor__last_name="", debtor__company_name="Harbour Freight Ltd")
+    assert ids(as_user(collector).get("/api/v1/accounts/", {"search": "harbour ltd"})) == [account.pk]
+
+
 def test_collector_sees_own_and_team_unassigned_accounts_only(as_user, collector, spread):
     assert ids(as_user(collector).get("/api/v1/accounts/")) == sorted(
         [spread["fresh"].pk, spread["old"].pk, spread["unassigned"].pk])
