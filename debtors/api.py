@@ -1,7 +1,5 @@
 """REST endpoints for creditors, debtors, contact points, accounts, the ledger and payments (SPEC 3)."""
 
-import re
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,7 +17,6 @@ from debtors.models import Account, ContactPoint, Creditor, Debtor, Payment, Seg
 
 STAFF = frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN})
 EVERYONE = frozenset(Role.values)
-IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,99}$")
 
 
 class CreditorSerializer(serializers.ModelSerializer):
@@ -224,11 +221,11 @@ class PaymentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
 
     @extend_schema(parameters=[OpenApiParameter(
         "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
-        description="8 to 100 letters, digits or . _ : -. A repeat returns the first payment (200) and posts "
-                    "nothing; the same key for a different payment answers 409.")])
+        description="8 to 100 letters, digits or . _ : -, unique to the caller. A repeat returns the first "
+                    "payment (200) and posts nothing; the same key for a different payment answers 409.")])
     def create(self, request, *args, **kwargs):
         key = request.headers.get("Idempotency-Key")
-        if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+        if key is not None and not ledger.IDEMPOTENCY_KEY.fullmatch(key):
             raise ValidationError({"Idempotency-Key": ["Use 8 to 100 letters, digits or . _ : - characters."]})
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

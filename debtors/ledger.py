@@ -57,16 +57,25 @@ def _post(*, account: Account, kind: str, amount: Decimal, effective_on: date, a
     old_status = account.status
     if account.balance == 0 and account.status in CLEARABLE:
         check_transition(account.status, AccountStatus.PAID)
-        account.status = AccountStatus.PAID
-    elif account.balance > 0 and account.status in (AccountStatus.PAID, AccountStatus.SETTLED):
-        check_transition(account.status, AccountStatus.ACTIVE)
-        account.status = AccountStatus.ACTIVE
-    account.save(update_fields=["balance", "status", "updated_at"])
+        account.status_before_cleared, account.status = account.status, AccountStatus.PAID
+    elif account.balance > 0 and account.status in LEDGER_STATUSES:
+        account.status = _reopened_status(account)
+        check_transition(old_status, account.status)
+        account.status_before_cleared = ""
+    account.save(update_fields=["balance", "status", "status_before_cleared", "updated_at"])
     if account.status != old_status:
         reason = "balance cleared" if account.balance == 0 else "balance reopened"
         audit_record(actor=actor, action="account.status_changed", target=account,
                      data={"status": [old_status, account.status], "reason": reason})
     return entry
+
+
+def _reopened_status(account: Account) -> str:
+    """A dispute or a write-off that a payment interrupted stands again when the payment is undone; anything
+    else (a new account, a kept promise) goes back to being worked."""
+    if account.status_before_cleared in (AccountStatus.DISPUTED, AccountStatus.WRITTEN_OFF):
+        return account.status_before_cleared
+    return AccountStatus.ACTIVE
 
 
 def placement_post(*, account: Account, actor: User | None) -> Transaction | None:
@@ -95,12 +104,13 @@ def payment_record(*, actor: User, account: Account, amount: Decimal, method: st
         raise DomainError("Use 8 to 100 letters, digits or . _ : - characters.", field="idempotency_key")
     currency = currency.upper() if currency else None
     key = idempotency_key or f"auto-{uuid.uuid4().hex}"
-    if (existing := Payment.objects.filter(idempotency_key=key).first()) is not None:
+    earlier = Payment.objects.filter(recorded_by=actor, idempotency_key=key)  # keys are each user's own
+    if (existing := earlier.first()) is not None:
         return _replay(existing, account=account, amount=amount, received_on=received_on, method=method)
     with transaction.atomic():
         locked = lock_account(account)
         # Another request with this key for the same account waited on the lock; it is visible now.
-        if (existing := Payment.objects.filter(idempotency_key=key).first()) is not None:
+        if (existing := earlier.first()) is not None:
             return _replay(existing, account=account, amount=amount, received_on=received_on, method=method)
         if currency is not None and currency != locked.currency:
             raise DomainError(f"This account is in {locked.currency}; record the payment in {locked.currency}.",
@@ -116,12 +126,12 @@ def payment_record(*, actor: User, account: Account, amount: Decimal, method: st
         try:
             with transaction.atomic():  # a concurrent request may have taken the key for another account
                 entry = _post(account=locked, kind=Transaction.Kind.PAYMENT, amount=-amount, effective_on=received_on,
-                              actor=actor, idempotency_key=f"payment:{key}", memo=reference)
+                              actor=actor, idempotency_key=f"payment:{actor.pk}:{key}", memo=reference)
                 payment = Payment.objects.create(
                     account=locked, amount=amount, currency=locked.currency, method=method, received_on=received_on,
                     reference=reference, idempotency_key=key, transaction=entry, recorded_by=actor)
         except IntegrityError:
-            existing = Payment.objects.get(idempotency_key=key)
+            existing = earlier.get()
             return _replay(existing, account=account, amount=amount, received_on=received_on, method=method)
         Account.objects.filter(pk=locked.pk).update(last_payment_at=timezone.now())
         audit_record(actor=actor, action="payment.recorded", target=payment,

@@ -260,6 +260,8 @@ class Account(models.Model):
     charged_off_on = models.DateField(null=True, blank=True)
     placed_on = models.DateField(default=timezone.localdate)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    # What a cleared balance interrupted: a reversed payment reopens the account to it (the ledger sets both).
+    status_before_cleared = models.CharField(max_length=16, choices=Status.choices, blank=True, editable=False)
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="assigned_accounts")
     team = models.ForeignKey("collections_crm.Team", models.PROTECT, null=True, blank=True, related_name="accounts")
@@ -413,7 +415,9 @@ class Payment(models.Model):
     method = models.CharField(max_length=16, choices=Method.choices)
     received_on = models.DateField()
     reference = models.CharField(max_length=100, blank=True, help_text="The processor's or bank's reference.")
-    idempotency_key = models.CharField(max_length=100, unique=True)
+    # Unique per user who records payments (each API client has its own keys, as with card processors), so that
+    # nobody learns from a 409 which keys somebody else used.
+    idempotency_key = models.CharField(max_length=100)
     transaction = models.OneToOneField(Transaction, models.PROTECT, related_name="payment")
     reversal = models.OneToOneField(Transaction, models.PROTECT, null=True, blank=True,
                                     related_name="reversed_payment")
@@ -429,6 +433,8 @@ class Payment(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="debtors_payment_amount_positive"),
             models.CheckConstraint(condition=Q(reversal__isnull=True) | ~Q(reversal_reason=""),
                                    name="debtors_payment_reversal_has_reason"),
+            models.UniqueConstraint(fields=["recorded_by", "idempotency_key"],
+                                    name="debtors_payment_idempotency_key_per_user"),
         ]
         # Account page: one account's payments, newest first.
         indexes = [models.Index(fields=["account", "-received_on"], name="debtors_payment_account")]

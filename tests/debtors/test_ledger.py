@@ -76,6 +76,26 @@ def test_the_same_key_for_another_payment_is_a_conflict(account, admin_user):
     assert Payment.objects.count() == 1
 
 
+def test_another_user_may_use_the_same_key_for_a_payment_of_their_own(account, admin_user, manager):
+    mine, _ = pay(account, admin_user, "100.00", key="order-7781-attempt")
+    theirs, created = pay(account, manager, "40.00", key="order-7781-attempt")
+    assert created
+    assert theirs.pk != mine.pk
+    assert_balanced(account)
+    assert account.balance == Decimal("860.00")
+
+
+@pytest.mark.parametrize("interrupted", ["disputed", "written_off"])
+def test_a_reversal_reopens_an_account_to_the_dispute_or_write_off_its_payment_interrupted(account, admin_user,
+                                                                                            interrupted):
+    account_status_change(actor=admin_user, account=account, status=interrupted, reason="test")
+    payment, _ = pay(account, admin_user, "1000.00")
+    assert account.status == "paid"
+    payment_reverse(actor=admin_user, payment=payment, reason="Cheque bounced")
+    account.refresh_from_db()
+    assert (account.status, account.status_before_cleared) == (interrupted, "")
+
+
 def test_paying_the_balance_makes_the_account_paid_and_a_reversal_reopens_it(account, admin_user):
     payment, _ = pay(account, admin_user, "1000.00")
     account.refresh_from_db()
