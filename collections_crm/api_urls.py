@@ -2,6 +2,8 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from collections_crm.api import TeamViewSet, TokenObtainView, UserViewSet
+from communications import api as communications_api
+from compliance import api as compliance_api
 from debtors import api as debtors_api
 
 router = DefaultRouter()
@@ -13,8 +15,17 @@ router.register("contact-points", debtors_api.ContactPointViewSet, basename="con
 router.register("accounts", debtors_api.AccountViewSet, basename="account")
 router.register("transactions", debtors_api.TransactionViewSet, basename="transaction")
 router.register("payments", debtors_api.PaymentViewSet, basename="payment")
+router.register("interactions", communications_api.InteractionViewSet, basename="interaction")
+router.register("holds", compliance_api.HoldViewSet, basename="hold")
+router.register("disputes", compliance_api.DisputeViewSet, basename="dispute")
+router.register("validation-notices", compliance_api.ValidationNoticeViewSet, basename="validation-notice")
+router.register("complaints", compliance_api.ComplaintViewSet, basename="complaint")
+router.register("compliance/rule-packs", compliance_api.RulePackViewSet, basename="rule-pack")
+router.register("compliance/rules", compliance_api.RuleViewSet, basename="rule")
+router.register("audit-events", compliance_api.AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
+    path("compliance/check/", compliance_api.ComplianceCheckView.as_view(), name="compliance-check"),
     path("", include(router.urls)),
 ]

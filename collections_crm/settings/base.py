@@ -198,6 +198,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/favicon.svg",
+    # Several models have a `status`; each set of choices gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "AccountStatusEnum": "debtors.models.AccountStatus",
+        "DisputeStatusEnum": "compliance.models.Dispute.Status",
+        "ComplaintStatusEnum": "compliance.models.Complaint.Status",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise a broker in the data folder that needs no server.

@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+
+from debtors.models import ScopedThroughAccountQuerySet
+
+
+class Channel(models.TextChoices):
+    CALL = "call", "Call"
+    SMS = "sms", "SMS"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    VISIT = "visit", "Visit"
+    NOTE = "note", "Note"
+
+
+class Outcome(models.TextChoices):
+    NO_ANSWER = "no_answer", "No answer"
+    BUSY = "busy", "Busy"
+    LEFT_MESSAGE = "left_message", "Left a message"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+    THIRD_PARTY = "third_party", "Spoke to a third party"
+    RIGHT_PARTY_CONTACT = "right_party_contact", "Spoke to the debtor"
+    PROMISE_TO_PAY = "promise_to_pay", "Promise to pay"
+    REFUSED_TO_PAY = "refused_to_pay", "Refused to pay"
+    DISPUTE_RAISED = "dispute_raised", "Dispute raised"
+    CALLBACK_REQUESTED = "callback_requested", "Callback requested"
+    HARDSHIP = "hardship", "Hardship"
+
+
+# SPEC 2: outcomes that mean the debtor was reached; on a call, such an interaction is a "conversation".
+RIGHT_PARTY_OUTCOMES = frozenset({
+    Outcome.RIGHT_PARTY_CONTACT, Outcome.PROMISE_TO_PAY, Outcome.REFUSED_TO_PAY, Outcome.DISPUTE_RAISED,
+    Outcome.CALLBACK_REQUESTED, Outcome.HARDSHIP})
+
+
+class InteractionQuerySet(ScopedThroughAccountQuerySet):
+    pass
+
+
+class Interaction(models.Model):
+    """One contact or attempt with a debtor about an account, or a note. The compliance engine counts these
+    (attempts in a window, the last conversation), so they may be logged after the fact with a past time."""
+
+    class Direction(models.TextChoices):
+        OUTBOUND = "outbound", "Outbound"
+        INBOUND = "inbound", "Inbound"
+
+    Channel = Channel
+    Outcome = Outcome
+
+    account = models.ForeignKey("debtors.Account", models.PROTECT, related_name="interactions")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.OUTBOUND)
+    occurred_at = models.DateTimeField()
+    outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True, validators=[MaxValueValidator(86_400)])
+    notes = models.TextField(blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                             help_text="Who logged it; empty for messages the system sent.")
+    contact_point = models.ForeignKey("debtors.ContactPoint", models.PROTECT, null=True, blank=True,
+                                      related_name="interactions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="communications_interaction_channel"),
+            models.CheckConstraint(condition=Q(outcome="") | Q(outcome__in=Outcome.values),
+                                   name="communications_interaction_outcome"),
+        ]
+        # Account timeline, and the compliance engine's look-ups of one account's recent history.
+        indexes = [models.Index(fields=["account", "-occurred_at"], name="communications_interact_acct")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.get_direction_display().lower()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_conversation(self) -> bool:
+        return self.channel == Channel.CALL and self.outcome in RIGHT_PARTY_OUTCOMES

@@ -1,0 +1,330 @@
+"""The compliance engine: may this account's debtor be contacted on this channel at this moment?
+
+`check_contact` applies every active rule of every active pack matching the debtor's country and region, in
+the debtor's local time (../shared/compliance/README.md gives the exact semantics), and returns a verdict with
+each violation explained. It only reads: recording a blocked check in the audit log is
+`compliance.services.contact_check`'s job. Its history look-ups are a fixed number of queries whatever the
+length of the history: one for the recent interactions every window needs, one for the first interaction.
+"""
+
+import json
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from communications.models import RIGHT_PARTY_OUTCOMES, Interaction
+from compliance.models import Dispute, Hold, Rule
+from debtors.models import Account, ContactPoint, Payment
+
+CHANNEL_CONTACT_KIND = {"call": "phone", "sms": "phone", "email": "email", "letter": "address", "visit": "address"}
+CHANNELS = tuple(CHANNEL_CONTACT_KIND)
+REGION_ZONES = Path(__file__).resolve().parent / "data" / "region_zones.json"
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    pack: str
+    severity: str
+    message: str
+
+
+@dataclass
+class Verdict:
+    verdict: str
+    at: datetime
+    zones: list[str]
+    contact_point: ContactPoint | None
+    violations: list[Violation] = field(default_factory=list)
+    explanations: list[str] = field(default_factory=list)  # each rule that applied, passed or not (simulate page)
+
+    @property
+    def local_time(self) -> datetime:
+        return self.at.astimezone(zoneinfo.ZoneInfo(self.zones[0]))
+
+    @property
+    def allowed(self) -> bool:
+        return self.verdict != "block"
+
+
+@cache
+def _region_zones() -> dict:
+    return json.loads(REGION_ZONES.read_text())
+
+
+def debtor_zones(debtor, contact_point: ContactPoint | None = None, *, fallback: str = "UTC") -> list[str]:
+    """The zones the debtor may be in, the first deciding what "today" is: their own zone, a contact point's
+    different zone as well, or without a zone of their own every zone of their region (else country)."""
+    zones = []
+    if debtor.timezone:
+        zones.append(debtor.timezone)
+    else:
+        known = _region_zones()
+        zones.extend(known["regions"].get(debtor.country, {}).get(debtor.region)
+                     or known["countries"].get(debtor.country) or [])
+    if contact_point is not None and contact_point.timezone and contact_point.timezone not in zones:
+        zones.append(contact_point.timezone)
+    return zones or [fallback]
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass
+class Context:
+    """Everything the rules read, fetched once per check."""
+
+    account: Account
+    channel: str
+    at: datetime
+    zones: list[str]
+    contact_point: ContactPoint | None
+    recent: list[Interaction]  # this debtor's interactions in the longest window any rule looks back over
+    holds: list[Hold]
+    open_dispute: bool
+    has_validation_notice: bool
+    first_interaction_at: datetime | None
+    last_payment_on: date | None
+
+    def local(self, moment: datetime, zone: str | None = None) -> datetime:
+        return moment.astimezone(zoneinfo.ZoneInfo(zone or self.zones[0]))
+
+    @property
+    def today(self) -> date:
+        return self.local(self.at).date()
+
+    def day_of(self, moment: datetime) -> date:
+        return self.local(moment).date()
+
+
+def _fmt_time(moment: datetime) -> str:
+    return moment.strftime("%H:%M")
+
+
+def _location_matches(point: ContactPoint | None, location: str) -> bool:
+    if location == "any":
+        return True
+    is_workplace = bool(point and point.is_workplace)
+    return is_workplace if location == "workplace" else not is_workplace
+
+
+def contact_hours(ctx: Context, params: dict) -> str | None:
+    start, end = time.fromisoformat(params["start"]), time.fromisoformat(params["end"])
+    for zone in ctx.zones:
+        local = ctx.local(ctx.at, zone)
+        if not start <= local.time().replace(tzinfo=None) <= end:
+            where = f" in {zone}" if len(ctx.zones) > 1 else ""
+            return (f"It is {_fmt_time(local)}{where} for the debtor; contact is allowed from {params['start']} "
+                    f"to {params['end']} their time.")
+    return None
+
+
+def frequency_cap(ctx: Context, params: dict) -> str | None:
+    location = params.get("location", "any")
+    if not _location_matches(ctx.contact_point, location):
+        return None
+    first_day = ctx.today - timedelta(days=params["window_days"] - 1)
+    excluded = set(params.get("exclude_outcomes", []))
+    attempts = sum(
+        1 for interaction in ctx.recent
+        if (params["per"] == "debtor" or interaction.account_id == ctx.account.pk)
+        and interaction.direction == Interaction.Direction.OUTBOUND
+        and interaction.channel in params["channels"]
+        and interaction.outcome not in excluded
+        and _location_matches(interaction.contact_point, location)
+        and first_day <= ctx.day_of(interaction.occurred_at) <= ctx.today)
+    if attempts < params["max_attempts"]:
+        return None
+    about = "this debtor" if params["per"] == "debtor" else "this account"
+    where = {"any": "", "personal": " to personal numbers", "workplace": " to workplace numbers"}[location]
+    days = "today" if params["window_days"] == 1 else f"in the last {params['window_days']} days"
+    return (f"{attempts} {'/'.join(params['channels'])} attempts{where} about {about} {days}; the limit is "
+            f"{params['max_attempts']}.")
+
+
+def conversation_cooloff(ctx: Context, params: dict) -> str | None:
+    conversations = [interaction for interaction in ctx.recent
+                     if interaction.account_id == ctx.account.pk and interaction.channel == "call"
+                     and interaction.outcome in RIGHT_PARTY_OUTCOMES]
+    for conversation in conversations:
+        day = ctx.day_of(conversation.occurred_at)
+        quiet_until = day + timedelta(days=params["days"] - 1)
+        if day <= ctx.today <= quiet_until:
+            return (f"The debtor was spoken to on {day:%-d %b %Y}; wait until {quiet_until + timedelta(days=1):%-d %b} "
+                    f"before contacting them again on this channel.")
+    return None
+
+
+def hold_block(ctx: Context, params: dict) -> str | None:
+    kinds = set(params["hold_kinds"])
+    for hold in ctx.holds:
+        if hold.kind in kinds:
+            on = "the debtor" if hold.debtor_id else "this account"
+            return f"{hold.get_kind_display()} hold on {on} since {ctx.day_of(hold.starts_at):%-d %b %Y}."
+    if "open_dispute" in kinds and ctx.open_dispute:
+        return "The debt is disputed: collection stops until verification is sent."
+    return None
+
+
+def consent_required(ctx: Context, params: dict) -> str | None:
+    point = ctx.contact_point
+    if point is None or (params.get("phone_type") and point.phone_type != params["phone_type"]):
+        return None
+    if getattr(point, params["consent"]):
+        return None
+    consent = {"consent_sms": "to texts", "consent_autodial": "to automated calls",
+               "consent_email": "to email"}[params["consent"]]
+    return f"{point.value} has no consent {consent}."
+
+
+def opt_out(ctx: Context, params: dict) -> str | None:
+    point = ctx.contact_point
+    if point is None or point.opted_out_at is None or point.opted_out_at > ctx.at:
+        return None
+    return f"{point.value} opted out on {ctx.day_of(point.opted_out_at):%-d %b %Y}."
+
+
+def validation_period(ctx: Context, params: dict) -> str | tuple[str, str] | None:
+    if ctx.has_validation_notice or ctx.channel == "letter":
+        return None
+    days = params["notice_within_days"]
+    first = ctx.first_interaction_at
+    if first is None or ctx.at - first < timedelta(days=days):
+        return ("warn", f"No validation notice yet: send it within {days} days of the first contact.")
+    return ("block", f"No validation notice was sent within {days} days of the first contact "
+                     f"({ctx.day_of(first):%-d %b %Y}): send it before anything else.")
+
+
+def time_barred(ctx: Context, params: dict) -> str | None:
+    expiry = time_bar_date(ctx.account, params, last_payment_on=ctx.last_payment_on)
+    if expiry is None or ctx.today <= expiry:
+        return None
+    return (f"The debt is time-barred since {expiry:%-d %b %Y}: do not sue or threaten to sue, and say so if "
+            f"asked.")
+
+
+def time_bar_date(account: Account, params: dict, *, last_payment_on: date | None) -> date | None:
+    """The last day before the debt becomes time-barred under this rule, or None without a start date."""
+    region = account.debtor.region.upper()
+    start = account.delinquent_since
+    if last_payment_on and region not in params.get("no_restart_regions", []):
+        start = max(filter(None, (start, last_payment_on)))
+    if start is None:
+        return None
+    return add_years(start, params.get("years_by_region", {}).get(region, params["default_years"]))
+
+
+def rest_days(ctx: Context, params: dict) -> str | None:
+    today = ctx.today
+    if today.weekday() in params.get("weekdays", []) or today.isoformat() in params.get("dates", []):
+        return f"{today:%A %-d %B %Y} is a rest day: no contact."
+    return None
+
+
+def workplace(ctx: Context, params: dict) -> str | None:
+    if ctx.contact_point is not None and ctx.contact_point.is_workplace:
+        return f"{ctx.contact_point.value} is a workplace contact: contact there only if the employer allows it."
+    return None
+
+
+CHECKS: dict[str, Callable[[Context, dict], str | tuple[str, str] | None]] = {
+    Rule.Kind.CONTACT_HOURS: contact_hours, Rule.Kind.FREQUENCY_CAP: frequency_cap,
+    Rule.Kind.CONVERSATION_COOLOFF: conversation_cooloff, Rule.Kind.HOLD_BLOCK: hold_block,
+    Rule.Kind.CONSENT_REQUIRED: consent_required, Rule.Kind.OPT_OUT: opt_out,
+    Rule.Kind.VALIDATION_PERIOD: validation_period, Rule.Kind.TIME_BARRED: time_barred,
+    Rule.Kind.REST_DAYS: rest_days, Rule.Kind.WORKPLACE: workplace,
+}
+# Kinds that apply to every channel; the others only to the channels their parameters list.
+ALL_CHANNELS = frozenset({Rule.Kind.VALIDATION_PERIOD, Rule.Kind.TIME_BARRED})
+
+
+def applicable_rules(debtor) -> list[Rule]:
+    """Active rules of active packs for this debtor's country and region (one query)."""
+    rules = Rule.objects.filter(is_active=True, pack__is_active=True).select_related("pack")
+    rules = rules.filter(Q(pack__country="") | Q(pack__country=debtor.country),
+                         Q(pack__region="") | Q(pack__region=debtor.region))
+    return list(rules.order_by("pack__country", "pack__region", "pack__code", "id"))
+
+
+def default_contact_point(points: list[ContactPoint], channel: str) -> ContactPoint | None:
+    """The debtor's primary usable contact point of the channel's kind, else any usable one of that kind."""
+    usable = [point for point in points if point.kind == CHANNEL_CONTACT_KIND[channel] and point.invalid_at is None]
+    return next((point for point in usable if point.is_primary), usable[0] if usable else None)
+
+
+def _lookback_days(rules: list[Rule]) -> int:
+    windows = [rule.params.get("window_days", 0) for rule in rules if rule.kind == Rule.Kind.FREQUENCY_CAP]
+    windows += [rule.params.get("days", 0) for rule in rules if rule.kind == Rule.Kind.CONVERSATION_COOLOFF]
+    return max(windows, default=0)
+
+
+def check_contact(account: Account, channel: str, at: datetime | None = None,
+                  contact_point: ContactPoint | None = None) -> Verdict:
+    """Allow, warn or block one contact attempt, with every violation explained (see the module docstring)."""
+    at = (at or timezone.now()).astimezone(UTC)
+    debtor = account.debtor
+    rules = applicable_rules(debtor)
+    if contact_point is None:
+        contact_point = default_contact_point(list(debtor.contact_points.all()), channel)
+    team_zone = account.team.timezone if account.team_id else "UTC"
+    zones = debtor_zones(debtor, contact_point, fallback=team_zone)
+    verdict = Verdict("allow", at, zones, contact_point)
+    if contact_point is None:
+        verdict.violations.append(Violation("no_contact_point", "", "block",
+                                            f"The debtor has no usable {CHANNEL_CONTACT_KIND[channel]} to {channel}."))
+    rules = [rule for rule in rules if rule.kind in ALL_CHANNELS or channel in rule.params.get("channels", ())]
+    ctx = _context(account, channel, at, zones, contact_point, rules)
+    for rule in rules:
+        outcome = CHECKS[rule.kind](ctx, rule.params)
+        if outcome is None:
+            verdict.explanations.append(f"{rule.pack.code} {rule.get_kind_display()}: passes.")
+            continue
+        severity, message = outcome if isinstance(outcome, tuple) else (rule.severity, outcome)
+        verdict.violations.append(Violation(rule.kind, rule.pack.code, severity, message))
+        verdict.explanations.append(f"{rule.pack.code} {rule.get_kind_display()}: {message}")
+    severities = {violation.severity for violation in verdict.violations}
+    verdict.verdict = "block" if "block" in severities else "warn" if severities else "allow"
+    return verdict
+
+
+def _context(account, channel, at, zones, contact_point, rules) -> Context:
+    """The history the rules need, in a fixed number of queries; each is skipped when no rule needs it."""
+    kinds = {rule.kind for rule in rules}
+    lookback = _lookback_days(rules)
+    recent = []
+    if lookback:
+        # Two days' slack: a local day can start up to 14 hours from UTC midnight either way.
+        since = at - timedelta(days=lookback + 2)
+        recent = list(Interaction.objects.filter(
+            account__debtor=account.debtor_id, occurred_at__gte=since, occurred_at__lt=at,
+        ).select_related("contact_point").only(
+            "account_id", "channel", "direction", "outcome", "occurred_at", "contact_point__is_workplace"))
+    holds, open_dispute = [], False
+    if Rule.Kind.HOLD_BLOCK in kinds:
+        holds = list(Hold.objects.active_at(at).filter(Q(debtor=account.debtor_id) | Q(account=account.pk)))
+        open_dispute = Dispute.objects.filter(account=account.pk, status=Dispute.Status.OPEN,
+                                              raised_at__lte=at).exists()
+    has_notice, first_at = False, None
+    if Rule.Kind.VALIDATION_PERIOD in kinds and channel != "letter":
+        facts = Account.objects.filter(pk=account.pk).aggregate(
+            notice=Min("validation_notices__sent_at", filter=Q(validation_notices__sent_at__lte=at)))
+        has_notice = facts["notice"] is not None
+        if not has_notice:
+            first_at = Interaction.objects.filter(account=account.pk, occurred_at__lte=at).aggregate(
+                first=Min("occurred_at"))["first"]
+    last_payment_on = None
+    if Rule.Kind.TIME_BARRED in kinds:
+        last_payment_on = Payment.objects.filter(account=account.pk, reversal__isnull=True,
+                                                 received_on__lte=at.date()).aggregate(last=Max("received_on"))["last"]
+    return Context(account, channel, at, zones, contact_point, recent, holds, open_dispute, has_notice, first_at,
+                   last_payment_on)
