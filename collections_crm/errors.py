@@ -19,3 +19,9 @@ class Conflict(DomainError):
     """The request contradicts what already happened, e.g. an idempotency key reused for another payment (409)."""
 
     status_code = 409
+
+
+class Forbidden(DomainError):
+    """The user's role may not do this, though they may see the record (HTTP 403)."""
+
+    status_code = 403

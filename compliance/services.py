@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.db import models, transaction
 from django.utils import timezone
 
-from collections_crm.errors import DomainError
+from collections_crm.errors import DomainError, Forbidden
 from collections_crm.roles import Role
 from compliance.models import (
     COMPLAINT_RESPONSE_DAYS,
@@ -100,7 +100,7 @@ def contact_check(*, actor, account, channel: str, at=None, contact_point=None):
 
 def _require_role(actor, roles, message: str) -> None:
     if actor.role not in roles:
-        raise DomainError(message)
+        raise Forbidden(message)
 
 
 STAFF = (Role.COLLECTOR, Role.MANAGER, Role.ADMIN)
