@@ -10,7 +10,7 @@ length of the history: one for the recent interactions every window needs, one f
 import json
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
@@ -19,7 +19,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from communications.models import RIGHT_PARTY_OUTCOMES, Interaction
-from compliance.models import Dispute, Hold, Rule
+from compliance.models import Dispute, Hold, Rule, ValidationNotice
 from debtors.models import Account, ContactPoint, Payment
 
 CHANNEL_CONTACT_KIND = {"call": "phone", "sms": "phone", "email": "email", "letter": "address", "visit": "address"}
@@ -271,34 +271,49 @@ def _lookback_days(rules: list[Rule]) -> int:
 def check_contact(account: Account, channel: str, at: datetime | None = None,
                   contact_point: ContactPoint | None = None) -> Verdict:
     """Allow, warn or block one contact attempt, with every violation explained (see the module docstring)."""
+    return _check(account, (channel,), at, contact_point)[channel]
+
+
+def check_every_channel(account: Account, at: datetime | None = None) -> dict[str, Verdict]:
+    """The verdict on each channel, to the debtor's default contact point of each, for the same queries as one."""
+    return _check(account, CHANNELS, at, None)
+
+
+def _check(account: Account, channels, at, contact_point) -> dict[str, Verdict]:
     at = (at or timezone.now()).astimezone(UTC)
     debtor = account.debtor
     rules = applicable_rules(debtor)
-    if contact_point is None:
-        contact_point = default_contact_point(list(debtor.contact_points.all()), channel)
-    team_zone = account.team.timezone if account.team_id else "UTC"
-    zones = debtor_zones(debtor, contact_point, fallback=team_zone)
-    verdict = Verdict("allow", at, zones, contact_point)
-    if contact_point is None:
-        verdict.violations.append(Violation("no_contact_point", "", "block",
-                                            f"The debtor has no usable {CHANNEL_CONTACT_KIND[channel]} to {channel}."))
-    rules = [rule for rule in rules if rule.kind in ALL_CHANNELS or channel in rule.params.get("channels", ())]
-    ctx = _context(account, channel, at, zones, contact_point, rules)
-    for rule in rules:
-        outcome = CHECKS[rule.kind](ctx, rule.params)
-        if outcome is None:
-            verdict.explanations.append(f"{rule.pack.code} {rule.get_kind_display()}: passes.")
-            continue
-        severity, message = outcome if isinstance(outcome, tuple) else (rule.severity, outcome)
-        verdict.violations.append(Violation(rule.kind, rule.pack.code, severity, message))
-        verdict.explanations.append(f"{rule.pack.code} {rule.get_kind_display()}: {message}")
-    severities = {violation.severity for violation in verdict.violations}
-    verdict.verdict = "block" if "block" in severities else "warn" if severities else "allow"
-    return verdict
+    points = list(debtor.contact_points.all()) if contact_point is None else []
+    shared = _context(account, channels, at, rules)
+    verdicts = {}
+    for channel in channels:
+        point = contact_point or default_contact_point(points, channel)
+        zones = debtor_zones(debtor, point, fallback=account.team.timezone if account.team_id else "UTC")
+        ctx = replace(shared, channel=channel, zones=zones, contact_point=point)
+        verdict = verdicts[channel] = Verdict("allow", at, zones, point)
+        if point is None:
+            verdict.violations.append(Violation(
+                "no_contact_point", "", "block", f"The debtor has no usable {CHANNEL_CONTACT_KIND[channel]} to "
+                                                 f"{'visit' if channel == 'visit' else 'reach by ' + channel}."))
+        for rule in rules:
+            if rule.kind not in ALL_CHANNELS and channel not in rule.params.get("channels", ()):
+                continue
+            outcome = CHECKS[rule.kind](ctx, rule.params)
+            if outcome is None:
+                verdict.explanations.append(f"{rule.pack.code} {rule.get_kind_display()}: passes.")
+                continue
+            severity, message = outcome if isinstance(outcome, tuple) else (rule.severity, outcome)
+            verdict.violations.append(Violation(rule.kind, rule.pack.code, severity, message))
+            verdict.explanations.append(f"{rule.pack.code} {rule.get_kind_display()}: {message}")
+        severities = {violation.severity for violation in verdict.violations}
+        verdict.verdict = "block" if "block" in severities else "warn" if severities else "allow"
+    return verdicts
 
 
-def _context(account, channel, at, zones, contact_point, rules) -> Context:
+def _context(account, channels, at, rules) -> Context:
     """The history the rules need, in a fixed number of queries; each is skipped when no rule needs it."""
+    rules = [rule for rule in rules
+             if rule.kind in ALL_CHANNELS or set(channels) & set(rule.params.get("channels", ()))]
     kinds = {rule.kind for rule in rules}
     lookback = _lookback_days(rules)
     recent = []
@@ -315,10 +330,8 @@ def _context(account, channel, at, zones, contact_point, rules) -> Context:
         open_dispute = Dispute.objects.filter(account=account.pk, status=Dispute.Status.OPEN,
                                               raised_at__lte=at).exists()
     has_notice, first_at = False, None
-    if Rule.Kind.VALIDATION_PERIOD in kinds and channel != "letter":
-        facts = Account.objects.filter(pk=account.pk).aggregate(
-            notice=Min("validation_notices__sent_at", filter=Q(validation_notices__sent_at__lte=at)))
-        has_notice = facts["notice"] is not None
+    if Rule.Kind.VALIDATION_PERIOD in kinds and set(channels) != {"letter"}:
+        has_notice = ValidationNotice.objects.filter(account=account.pk, sent_at__lte=at).exists()
         if not has_notice:
             first_at = Interaction.objects.filter(account=account.pk, occurred_at__lte=at).aggregate(
                 first=Min("occurred_at"))["first"]
@@ -326,5 +339,4 @@ def _context(account, channel, at, zones, contact_point, rules) -> Context:
     if Rule.Kind.TIME_BARRED in kinds:
         last_payment_on = Payment.objects.filter(account=account.pk, reversal__isnull=True,
                                                  received_on__lte=at.date()).aggregate(last=Max("received_on"))["last"]
-    return Context(account, channel, at, zones, contact_point, recent, holds, open_dispute, has_notice, first_at,
-                   last_payment_on)
+    return Context(account, "", at, [], None, recent, holds, open_dispute, has_notice, first_at, last_payment_on)
