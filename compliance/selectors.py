@@ -1,5 +1,8 @@
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
+
+from compliance.engine import Verdict, Violation, check_every_channel
 from compliance.models import AuditEvent, Complaint, Dispute, Hold, Rule, RulePack, ValidationNotice
 
 
@@ -29,3 +32,34 @@ def complaint_list(*, viewer) -> QuerySet[Complaint]:
 
 def audit_event_list(*, viewer) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.visible_to(viewer).select_related("actor")
+
+
+@dataclass
+class AccountCompliance:
+    """What the account page shows of compliance: the verdict per channel now, holds, disputes, notices."""
+
+    verdicts: dict[str, Verdict]
+    holds: list[Hold]
+    disputes: list[Dispute]
+    notices: list[ValidationNotice]
+
+    @property
+    def time_barred(self) -> Violation | None:
+        """The limitation rule's violation when the debt is time-barred (every channel reports it alike)."""
+        return next((violation for verdict in self.verdicts.values() for violation in verdict.violations
+                     if violation.rule == "time_barred"), None)
+
+    @property
+    def validation_notice(self) -> ValidationNotice | None:
+        return self.notices[0] if self.notices else None
+
+
+def account_compliance(*, account) -> AccountCompliance:
+    """A fixed number of queries whatever the account's history (the engine's plus three lists)."""
+    holds = Hold.objects.filter(Q(debtor=account.debtor_id) | Q(account=account.pk)).select_related("created_by")
+    return AccountCompliance(
+        verdicts=check_every_channel(account),
+        holds=list(holds.order_by("-starts_at")[:20]),
+        disputes=list(account.disputes.select_related("created_by").order_by("-raised_at")[:20]),
+        notices=list(account.validation_notices.order_by("-sent_at")[:5]),
+    )

@@ -1,17 +1,22 @@
-"""The account page's single timeline: everything that happened to an account and its debtor, newest first.
-Later issues add their entries (interactions, promises, plans, holds, messages) here."""
+"""The account page's single timeline: everything that happened to an account and its debtor, newest first:
+money, interactions, holds, disputes, validation notices and audited changes. Later issues add theirs (promises,
+plans, messages) here."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
+from communications.models import Interaction
 from compliance.models import AuditEvent
+from compliance.selectors import AccountCompliance
 from debtors.models import Account, Transaction
 
 # Events that the ledger entries already show, or that are not news (someone opened the page).
-NOT_ON_TIMELINE = ("debtor.viewed", "payment.recorded", "payment.reversed", "account.opened", "account.adjusted")
+NOT_ON_TIMELINE = ("debtor.viewed", "payment.recorded", "payment.reversed", "account.opened", "account.adjusted",
+                   "interaction.logged")
 
 
 @dataclass(frozen=True)
@@ -42,13 +47,47 @@ def _audit_entry(event: AuditEvent) -> TimelineEntry:
                          detail=changes or event.target_repr, actor=str(event.actor or "System"))
 
 
-def account_timeline(*, account: Account, contact_point_ids: list[int], limit: int = 100) -> list[TimelineEntry]:
-    """Ledger entries and audited changes of the account, its debtor and the debtor's contact points."""
+def _interaction_entry(interaction: Interaction) -> TimelineEntry:
+    what = interaction.get_channel_display()
+    if interaction.channel != Interaction.Channel.NOTE:
+        what += f" {interaction.get_direction_display().lower()}"
+    if interaction.outcome:
+        what += f" · {interaction.get_outcome_display()}"
+    return TimelineEntry(at=interaction.occurred_at, kind="interaction", title=what, detail=interaction.notes,
+                         actor=str(interaction.user or "System"))
+
+
+def _compliance_entries(compliance: AccountCompliance) -> list[TimelineEntry]:
+    now, entries = timezone.now(), []
+    for hold in compliance.holds:
+        on = "the debtor" if hold.debtor_id else "this account"
+        entries.append(TimelineEntry(at=hold.starts_at, kind="hold", title=f"{hold} hold on {on}", detail=hold.notes,
+                                     actor=str(hold.created_by or "System")))
+        if hold.ends_at and hold.ends_at <= now:
+            entries.append(TimelineEntry(at=hold.ends_at, kind="hold", title=f"{hold} hold ended", detail="",
+                                         actor=""))
+    for dispute in compliance.disputes:
+        status = dispute.get_status_display().lower()
+        entries.append(TimelineEntry(at=dispute.raised_at, kind="dispute", title=f"Dispute raised ({status} now)",
+                                     detail=dispute.reason, actor=str(dispute.created_by or "")))
+    entries += [TimelineEntry(at=notice.sent_at, kind="notice", title="Validation notice sent",
+                              detail=f"Validation period ends {notice.validation_period_ends_on:%Y-%m-%d}", actor="")
+                for notice in compliance.notices]
+    return entries
+
+
+def account_timeline(*, account: Account, contact_point_ids: list[int], compliance: AccountCompliance | None = None,
+                     limit: int = 100) -> list[TimelineEntry]:
+    """Ledger entries, interactions, compliance records and audited changes of the account, its debtor and the
+    debtor's contact points."""
     ledger = account.transactions.select_related("posted_by")[:limit]
+    interactions = account.interactions.select_related("user")[:limit]
     events = (AuditEvent.objects
               .filter(Q(target_type="debtors.account", target_id=str(account.pk))
                       | Q(target_type="debtors.debtor", target_id=str(account.debtor_id))
                       | Q(target_type="debtors.contactpoint", target_id__in=[str(pk) for pk in contact_point_ids]))
               .exclude(action__in=NOT_ON_TIMELINE).select_related("actor")[:limit])
     entries = [_ledger_entry(entry) for entry in ledger] + [_audit_entry(event) for event in events]
+    entries += [_interaction_entry(interaction) for interaction in interactions]
+    entries += _compliance_entries(compliance) if compliance else []
     return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]

@@ -12,6 +12,7 @@ from collections_crm.pagination import EstimatedCountPaginator
 from collections_crm.permissions import area_required, roles_required
 from collections_crm.roles import Area, Role
 from collections_crm.scoping import get_visible_or_404
+from compliance.selectors import account_compliance
 from compliance.services import audit_record
 from debtors import ledger, selectors, services
 from debtors.forms import (
@@ -68,13 +69,16 @@ def account_list(request):
 def account_detail(request, pk: int):
     account = get_visible_or_404(selectors.account_list(viewer=request.user), request.user, pk=pk)
     contact_points = list(account.debtor.contact_points.all())
+    compliance = account_compliance(account=account)
     audit_record(actor=request.user, action="debtor.viewed", target=account.debtor, data={"account": account.pk})
     return render(request, "debtors/account_detail.html", {
-        "account": account, "debtor": account.debtor, "contact_points": contact_points,
+        "account": account, "debtor": account.debtor, "contact_points": contact_points, "compliance": compliance,
         "ledger": selectors.ledger_with_balances(account=account),
         "payments": account.payments.select_related("recorded_by")[:50],
-        "timeline": account_timeline(account=account, contact_point_ids=[point.pk for point in contact_points]),
+        "timeline": account_timeline(account=account, contact_point_ids=[point.pk for point in contact_points],
+                                     compliance=compliance),
         "can_edit": request.user.role in STAFF,
+        "can_end_holds": request.user.role in (Role.MANAGER, Role.ADMIN),
     })
 
 
