@@ -11,6 +11,8 @@ from agencies.models import Agency
 from collections_crm.demo import DEMO_PASSWORD
 from collections_crm.models import AuthorityLimit, Team, User
 from collections_crm.roles import Role
+from communications.models import Interaction
+from compliance.models import Dispute, Hold, ValidationNotice
 from debtors.models import Account, ContactPoint, Payment
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +32,7 @@ def snapshot():
         Agency.objects.count(),
         sorted(Account.objects.values_list("reference", "balance", "status")),
         Payment.objects.count(),
+        Interaction.objects.count(), ValidationNotice.objects.count(), Hold.objects.count(), Dispute.objects.count(),
     )
 
 
@@ -64,6 +67,12 @@ def test_demo_accounts_have_balanced_ledgers_and_spread_over_the_teams():
     assert ContactPoint.objects.filter(kind="phone").count() == Account.objects.count()
     for team in Team.objects.all():
         assert team.accounts.filter(assigned_to__isnull=False).exists()
+
+
+def test_demo_accounts_have_a_contact_history_and_validation_notices():
+    seed()
+    assert Interaction.objects.filter(outcome="right_party_contact").exists()
+    assert ValidationNotice.objects.count() > Account.objects.count() // 2
 
 
 def test_refuses_with_debug_off_unless_forced(settings):
