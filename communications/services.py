@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from collections_crm.errors import DomainError
+from collections_crm.validators import check_moment
 from communications.models import Interaction
 from compliance.services import audited_create
 from debtors.models import Account
@@ -21,6 +22,7 @@ def interaction_log(*, actor, account: Account, channel: str, direction: str = I
                     duration_seconds: int | None = None) -> Interaction:
     """Log a contact, an attempt or a note, now or after the fact; the account's last contact moves with it."""
     occurred_at = occurred_at or timezone.now()
+    check_moment(occurred_at, field="occurred_at")
     if occurred_at > timezone.now() + CLOCK_SKEW:
         raise DomainError("An interaction cannot be logged in the future.", field="occurred_at")
     if contact_point is not None and contact_point.debtor_id != account.debtor_id:

@@ -122,7 +122,7 @@ def contact_hours(ctx: Context, params: dict) -> str | None:
     start, end = time.fromisoformat(params["start"]), time.fromisoformat(params["end"])
     for zone in ctx.zones:
         local = ctx.local(ctx.at, zone)
-        if not start <= local.time().replace(tzinfo=None) <= end:
+        if not start <= local.time().replace(tzinfo=None, microsecond=0) <= end:
             where = f" in {zone}" if len(ctx.zones) > 1 else ""
             return (f"It is {_fmt_time(local)}{where} for the debtor; contact is allowed from {params['start']} "
                     f"to {params['end']} their time.")
@@ -257,9 +257,10 @@ def applicable_rules(debtor) -> list[Rule]:
 
 
 def default_contact_point(points: list[ContactPoint], channel: str) -> ContactPoint | None:
-    """The debtor's primary usable contact point of the channel's kind, else any usable one of that kind."""
-    usable = [point for point in points if point.kind == CHANNEL_CONTACT_KIND[channel] and point.invalid_at is None]
-    return next((point for point in usable if point.is_primary), usable[0] if usable else None)
+    """The debtor's primary contact point of the channel's kind, unless it is known to be invalid (the reference:
+    another one is used only when the caller names it)."""
+    return next((point for point in points if point.kind == CHANNEL_CONTACT_KIND[channel] and point.is_primary
+                 and point.invalid_at is None), None)
 
 
 def _lookback_days(rules: list[Rule]) -> int:
@@ -337,6 +338,7 @@ def _context(account, channels, at, rules) -> Context:
                 first=Min("occurred_at"))["first"]
     last_payment_on = None
     if Rule.Kind.TIME_BARRED in kinds:
+        local_today = at.astimezone(zoneinfo.ZoneInfo(debtor_zones(account.debtor)[0])).date()
         last_payment_on = Payment.objects.filter(account=account.pk, reversal__isnull=True,
-                                                 received_on__lte=at.date()).aggregate(last=Max("received_on"))["last"]
+                                                 received_on__lte=local_today).aggregate(last=Max("received_on"))["last"]
     return Context(account, "", at, [], None, recent, holds, open_dispute, has_notice, first_at, last_payment_on)

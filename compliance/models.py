@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 from collections_crm.scoping import ScopedQuerySet
 from compliance.rule_params import PARAMETERS, clean_params
@@ -92,10 +93,14 @@ class RulePack(models.Model):
             models.CheckConstraint(condition=Q(region="") | ~Q(country=""),
                                    name="compliance_rulepack_region_in_country",
                                    violation_error_message="A pack for a region names its country too."),
+            models.CheckConstraint(condition=Q(region=Upper("region")), name="compliance_rulepack_region_upper_case"),
         ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
+
+    def clean(self):
+        self.region = self.region.strip().upper()
 
     def applies_to(self, country: str, region: str) -> bool:
         return (not self.country or self.country == country) and (not self.region or self.region == region)
@@ -266,9 +271,12 @@ class ValidationNotice(models.Model):
 
 class ComplaintQuerySet(ScopedQuerySet):
     def _visible(self, user):
-        from debtors.models import Debtor
+        """A complaint about an account is seen with the account (a debtor may owe several teams); one about
+        the debtor in general with the debtor."""
+        from debtors.models import Account, Debtor
 
-        return self.filter(debtor__in=Debtor.objects.visible_to(user).values("pk"))
+        return self.filter(Q(account__in=Account.objects.visible_to(user).values("pk"))
+                           | Q(account__isnull=True, debtor__in=Debtor.objects.visible_to(user).values("pk")))
 
     scope_for_manager = scope_for_collector = scope_for_agency = _visible
 

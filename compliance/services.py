@@ -4,8 +4,9 @@ from decimal import Decimal
 from django.db import models, transaction
 from django.utils import timezone
 
-from collections_crm.errors import DomainError, Forbidden
+from collections_crm.errors import Conflict, DomainError, Forbidden
 from collections_crm.roles import Role
+from collections_crm.validators import check_moment
 from compliance.models import (
     COMPLAINT_RESPONSE_DAYS,
     AuditEvent,
@@ -89,6 +90,7 @@ def contact_check(*, actor, account, channel: str, at=None, contact_point=None):
     its reasons as they read at that moment, so later rule changes never rewrite what was decided."""
     from compliance.engine import check_contact
 
+    check_moment(at, field="at")
     verdict = check_contact(account, channel, at, contact_point)
     if verdict.verdict == "block":
         audit_record(actor=actor, action="compliance.check_blocked", target=account, data={
@@ -113,6 +115,8 @@ def hold_place(*, actor, kind: str, starts_at, ends_at=None, debtor=None, accoun
     _require_role(actor, STAFF, "Your role cannot place holds.")
     if (debtor is None) == (account is None):
         raise DomainError("Put the hold on the debtor or on one account.", field="debtor")
+    check_moment(starts_at, field="starts_at")
+    check_moment(ends_at, field="ends_at")
     return audited_create(actor=actor, instance=Hold(
         kind=kind, starts_at=starts_at, ends_at=ends_at, debtor=debtor, account=account, notes=notes,
         created_by=actor), action="hold.placed", data={"kind": kind, "starts_at": starts_at, "ends_at": ends_at,
@@ -126,7 +130,11 @@ def hold_end(*, actor, hold: Hold, ends_at=None, reason: str = "") -> Hold:
     if not reason.strip():
         raise DomainError("Say why the hold ends.", field="reason")
     hold = Hold.objects.select_for_update().get(pk=hold.pk)
-    ends_at = ends_at or timezone.now()
+    now = timezone.now()
+    if hold.ends_at is not None and hold.ends_at <= now:
+        raise Conflict("This hold has already ended.")
+    ends_at = ends_at or now
+    check_moment(ends_at, field="ends_at")
     if ends_at <= hold.starts_at:
         raise DomainError("A hold must end after it starts.", field="ends_at")
     audited_update(actor=actor, instance=hold, changes={"ends_at": ends_at}, editable=frozenset({"ends_at"}),
@@ -152,6 +160,7 @@ def _follow_disputes(*, actor, account) -> None:
 @transaction.atomic
 def dispute_raise(*, actor, account, raised_at=None, status: str = Dispute.Status.OPEN, reason: str = "") -> Dispute:
     _require_role(actor, STAFF, "Your role cannot record disputes.")
+    check_moment(raised_at, field="raised_at")
     dispute = audited_create(actor=actor, instance=Dispute(
         account=account, raised_at=raised_at or timezone.now(), status=status, reason=reason, created_by=actor),
         action="dispute.raised", data={"account": account, "status": status})
@@ -163,6 +172,7 @@ def dispute_raise(*, actor, account, raised_at=None, status: str = Dispute.Statu
 def dispute_update(*, actor, dispute: Dispute, **changes) -> Dispute:
     """Move a dispute on (verification sent, resolved) or correct it; the account's status follows."""
     _require_role(actor, STAFF, "Your role cannot change disputes.")
+    check_moment(changes.get("raised_at"), field="raised_at")
     audited_update(actor=actor, instance=dispute, changes=changes,
                    editable=frozenset({"status", "reason", "raised_at"}), action="dispute.updated")
     _follow_disputes(actor=actor, account=dispute.account)
@@ -172,6 +182,7 @@ def dispute_update(*, actor, dispute: Dispute, **changes) -> Dispute:
 @transaction.atomic
 def validation_notice_record(*, actor, account, sent_at) -> ValidationNotice:
     _require_role(actor, STAFF, "Your role cannot record validation notices.")
+    check_moment(sent_at, field="sent_at")
     if sent_at > timezone.now() + timedelta(minutes=5):
         raise DomainError("A notice cannot be sent in the future.", field="sent_at")
     return audited_create(actor=actor, instance=ValidationNotice(account=account, sent_at=sent_at, created_by=actor),
@@ -185,6 +196,7 @@ def complaint_register(*, actor, debtor, received_at, category: str, description
     _require_role(actor, STAFF, "Your role cannot register complaints.")
     if account is not None and account.debtor_id != debtor.pk:
         raise DomainError("The account is not this debtor's.", field="account")
+    check_moment(received_at, field="received_at")
     due_on = due_on or received_at.date() + timedelta(days=COMPLAINT_RESPONSE_DAYS)
     return audited_create(actor=actor, instance=Complaint(
         debtor=debtor, account=account, received_at=received_at, category=category, description=description,
@@ -201,6 +213,8 @@ def complaint_update(*, actor, complaint: Complaint, **changes) -> Complaint:
     _require_role(actor, SUPERVISORS, "Only managers and admins work complaints.")
     if changes.get("status") == Complaint.Status.RESOLVED and complaint.status != Complaint.Status.RESOLVED:
         changes.setdefault("resolved_at", timezone.now())
+    elif changes.get("status", Complaint.Status.RESOLVED) != Complaint.Status.RESOLVED:
+        changes["resolved_at"] = None  # reopened
     audited_update(actor=actor, instance=complaint, changes=changes, editable=COMPLAINT_EDITABLE | {"resolved_at"},
                    action="complaint.updated")
     return complaint

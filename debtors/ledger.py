@@ -16,6 +16,7 @@ from django.utils import timezone
 from collections_crm.errors import Conflict, DomainError
 from collections_crm.models import User
 from collections_crm.roles import Role
+from compliance.models import Dispute
 from compliance.services import audit_record
 from debtors.models import Account, AccountStatus, Payment, Transaction
 from debtors.status import check_transition
@@ -71,10 +72,12 @@ def _post(*, account: Account, kind: str, amount: Decimal, effective_on: date, a
 
 
 def _reopened_status(account: Account) -> str:
-    """A dispute or a write-off that a payment interrupted stands again when the payment is undone; anything
-    else (a new account, a kept promise) goes back to being worked."""
-    if account.status_before_cleared in (AccountStatus.DISPUTED, AccountStatus.WRITTEN_OFF):
-        return account.status_before_cleared
+    """A write-off that a payment interrupted stands again when the payment is undone, and so does any dispute
+    still open; anything else (a new account, a kept promise) goes back to being worked."""
+    if account.status_before_cleared == AccountStatus.WRITTEN_OFF:
+        return AccountStatus.WRITTEN_OFF
+    if Dispute.objects.filter(account=account.pk, status=Dispute.Status.OPEN).exists():
+        return AccountStatus.DISPUTED
     return AccountStatus.ACTIVE
 
 
@@ -126,12 +129,14 @@ def payment_record(*, actor: User, account: Account, amount: Decimal, method: st
         try:
             with transaction.atomic():  # a concurrent request may have taken the key for another account
                 entry = _post(account=locked, kind=Transaction.Kind.PAYMENT, amount=-amount, effective_on=received_on,
-                              actor=actor, idempotency_key=f"payment:{actor.pk}:{key}", memo=reference)
+                              actor=actor, idempotency_key=f"payment-user{actor.pk}:{key}", memo=reference)
                 payment = Payment.objects.create(
                     account=locked, amount=amount, currency=locked.currency, method=method, received_on=received_on,
                     reference=reference, idempotency_key=key, transaction=entry, recorded_by=actor)
         except IntegrityError:
-            existing = earlier.get()
+            if (existing := earlier.first()) is None:
+                raise Conflict("Another request is recording this payment; try again.",
+                               field="idempotency_key") from None
             return _replay(existing, account=account, amount=amount, received_on=received_on, method=method)
         Account.objects.filter(pk=locked.pk).update(last_payment_at=timezone.now())
         audit_record(actor=actor, action="payment.recorded", target=payment,

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
 from collections_crm.scoping import ScopedQuerySet
@@ -146,6 +146,8 @@ class Debtor(models.Model):
                                    name="debtors_debtor_has_a_name",
                                    violation_error_message="Give a last name, or a company name."),
             models.CheckConstraint(condition=Q(country__regex=r"^[A-Z]{2}$"), name="debtors_debtor_country_code"),
+            # Compliance packs match regions exactly.
+            models.CheckConstraint(condition=Q(region=Upper("region")), name="debtors_debtor_region_upper_case"),
             models.CheckConstraint(condition=Q(monthly_income__gte=0) | Q(monthly_income__isnull=True),
                                    name="debtors_debtor_income_non_negative"),
             models.CheckConstraint(condition=Q(monthly_expenses__gte=0) | Q(monthly_expenses__isnull=True),
@@ -161,6 +163,9 @@ class Debtor(models.Model):
     def display_name(self) -> str:
         person = " ".join(part for part in (self.first_name, self.last_name) if part)
         return self.company_name or person
+
+    def clean(self):
+        self.region = self.region.strip().upper()
 
     @property
     def search_name(self) -> str:

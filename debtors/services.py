@@ -10,6 +10,7 @@ from django.utils import timezone
 from collections_crm.errors import DomainError
 from collections_crm.models import Team, User
 from collections_crm.roles import Role
+from collections_crm.validators import check_moment
 from compliance.services import audit_record, audited_create, audited_update, refuse_other_fields
 from debtors.contact_values import normalize_contact_value
 from debtors.ledger import account_status_change, lock_account, money, placement_post
@@ -50,7 +51,10 @@ def debtor_update(*, actor: User, debtor: Debtor, **changes) -> Debtor:
     changed = audited_update(actor=actor, instance=debtor, changes=changes, editable=DEBTOR_EDITABLE,
                              action="debtor.updated")
     if changed.keys() & NAME_FIELDS:
-        debtor.accounts.update(search_name=debtor.search_name)
+        # Re-read under the row lock our UPDATE holds: a concurrent change of another name field has committed
+        # by now, and the copy must carry both.
+        fresh = Debtor.objects.select_for_update().get(pk=debtor.pk)
+        debtor.accounts.update(search_name=fresh.search_name)
     return debtor
 
 
@@ -60,6 +64,8 @@ def _prepare_contact_point(point: ContactPoint) -> None:
         point.value = normalize_contact_value(point.kind, point.value, country=point.debtor.country)
     except ValidationError as error:
         raise ValidationError({"value": error.messages}) from None
+    check_moment(point.opted_out_at, field="opted_out_at")
+    check_moment(point.invalid_at, field="invalid_at")
     if point.kind != ContactPoint.Kind.PHONE:
         point.phone_type = ""
     if point.is_primary:  # the caller's transaction undoes this if the point itself turns out invalid
@@ -121,6 +127,8 @@ def account_open(*, actor: User, debtor: Debtor, creditor: Creditor, reference: 
                  segment: Segment | None = None) -> Account:
     """Open an account for a debtor and post its original balance to the ledger."""
     money(original_balance, field="original_balance", allow_zero=True)
+    # Locked so that a rename cannot commit between our read of the names and this account becoming visible.
+    names = Debtor.objects.select_for_update().only("first_name", "last_name", "company_name").get(pk=debtor.pk)
     today = timezone.localdate()
     if delinquent_since and delinquent_since > today:
         raise DomainError("An account cannot be delinquent from a future date.", field="delinquent_since")
@@ -128,7 +136,7 @@ def account_open(*, actor: User, debtor: Debtor, creditor: Creditor, reference: 
         debtor=debtor, creditor=creditor, reference=reference.strip(), currency=currency or creditor.currency,
         original_balance=original_balance, delinquent_since=delinquent_since, charged_off_on=charged_off_on,
         placed_on=placed_on or today, assigned_to=assigned_to, team=_team_for_new_account(actor, team, assigned_to),
-        segment=segment, search_name=debtor.search_name)
+        segment=segment, search_name=names.search_name)
     account.full_clean()
     account.save()
     placement_post(account=account, actor=actor)

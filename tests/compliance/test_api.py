@@ -208,3 +208,42 @@ def test_a_workplace_phone_warns_on_calls(as_user, collector, team_account):
     response = as_user(collector).post(CHECK, {"account": team_account.pk, "channel": "call", "contact_point": work.pk,
                                                "at": "2026-07-01T15:00:00Z"}, format="json")
     assert [violation["rule"] for violation in response.json()["violations"]] == ["validation_period", "workplace"]
+
+
+@pytest.mark.parametrize(("url", "body", "field"), [
+    (CHECK, {"channel": "call", "at": "0001-01-01T00:00:00Z"}, "at"),
+    ("/api/v1/interactions/", {"channel": "call", "occurred_at": "0001-01-01T00:00:00Z"}, "occurred_at"),
+    ("/api/v1/disputes/", {"status": "open", "raised_at": "0001-01-01T00:00:00Z"}, "raised_at"),
+    ("/api/v1/validation-notices/", {"sent_at": "1850-01-01T00:00:00Z"}, "sent_at"),
+    ("/api/v1/holds/", {"kind": "deceased", "starts_at": "0001-01-01T00:00:00Z"}, "starts_at"),
+])
+def test_moments_out_of_any_sensible_range_are_refused_not_a_500(as_user, collector, team_account, url, body, field):
+    response = as_user(collector).post(url, {"account": team_account.pk, **body}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_a_complaint_about_another_teams_account_of_a_shared_debtor_stays_with_that_team(
+        as_user, admin_user, collector, manager, outsider, other_manager, team_account, creditor):
+    from tests.factories import AccountFactory
+
+    theirs = AccountFactory(debtor=team_account.debtor, creditor=creditor, assigned_to=outsider, reference="SHARED-1")
+    complaint = complaint_register(actor=admin_user, debtor=team_account.debtor, account=theirs,
+                                   received_at=datetime(2026, 11, 1, tzinfo=UTC), category="conduct",
+                                   description="About the other team's calls")
+    for user in (collector, manager):
+        assert as_user(user).get(f"/api/v1/complaints/{complaint.pk}/").status_code == 404
+    assert as_user(other_manager).get(f"/api/v1/complaints/{complaint.pk}/").status_code == 200
+
+
+def test_a_hold_that_has_ended_cannot_be_ended_again(as_user, manager, admin_user, team_account):
+    hold = hold_place(actor=admin_user, account=team_account, kind="military",
+                      starts_at=datetime(2026, 5, 1, tzinfo=UTC), ends_at=datetime(2026, 6, 1, tzinfo=UTC))
+    response = as_user(manager).post(f"/api/v1/holds/{hold.pk}/end/", {"reason": "Back home"}, format="json")
+    assert response.status_code == 409
+
+
+def test_a_lower_case_region_is_stored_upper_case_so_its_pack_applies(as_user, collector):
+    debtor = as_user(collector).post("/api/v1/debtors/", {"first_name": "Ann", "last_name": "Lee", "country": "US",
+                                                          "region": "ma", "timezone": ""}, format="json")
+    assert debtor.json()["region"] == "MA"

@@ -85,15 +85,13 @@ def test_another_user_may_use_the_same_key_for_a_payment_of_their_own(account, a
     assert account.balance == Decimal("860.00")
 
 
-@pytest.mark.parametrize("interrupted", ["disputed", "written_off"])
-def test_a_reversal_reopens_an_account_to_the_dispute_or_write_off_its_payment_interrupted(account, admin_user,
-                                                                                            interrupted):
-    account_status_change(actor=admin_user, account=account, status=interrupted, reason="test")
+def test_a_reversal_reopens_an_account_to_the_write_off_its_payment_interrupted(account, admin_user):
+    account_status_change(actor=admin_user, account=account, status="written_off", reason="test")
     payment, _ = pay(account, admin_user, "1000.00")
     assert account.status == "paid"
     payment_reverse(actor=admin_user, payment=payment, reason="Cheque bounced")
     account.refresh_from_db()
-    assert (account.status, account.status_before_cleared) == (interrupted, "")
+    assert (account.status, account.status_before_cleared) == ("written_off", "")
 
 
 def test_paying_the_balance_makes_the_account_paid_and_a_reversal_reopens_it(account, admin_user):
@@ -271,3 +269,19 @@ def test_the_ledger_shows_the_balance_after_each_entry(account, admin_user):
     assert rows == [("payment", Decimal("-250.00"), Decimal("650.00")),
                     ("payment", Decimal("-100.00"), Decimal("900.00")),
                     ("placement", Decimal("1000.00"), Decimal("1000.00"))]
+
+
+def test_a_reversal_reopens_to_disputed_only_while_a_dispute_is_open(account, admin_user):
+    from compliance.services import dispute_raise, dispute_update
+
+    dispute = dispute_raise(actor=admin_user, account=account)
+    first, _ = pay(account, admin_user, "1000.00")
+    dispute_update(actor=admin_user, dispute=dispute, status="resolved")  # resolved while the account was paid
+    payment_reverse(actor=admin_user, payment=first, reason="Bounced")
+    account.refresh_from_db()
+    assert account.status == "active"
+    second, _ = pay(account, admin_user, "1000.00")
+    dispute_raise(actor=admin_user, account=account)  # raised while the account is paid
+    payment_reverse(actor=admin_user, payment=second, reason="Bounced")
+    account.refresh_from_db()
+    assert account.status == "disputed"
