@@ -1,10 +1,12 @@
-"""The one way a page saves a form: validate, call a service, show what the rules refused as form errors."""
+"""The one way a page saves a form (validate, call a service, show what the rules refused as form errors), and
+the one way a filtered list answers htmx."""
 
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 
 from collections_crm.errors import DomainError
 
@@ -16,8 +18,10 @@ def submitted(request):
 
 
 def form_page(request, form, *, title: str, save: Callable, done: str, success_url: Callable | str,
-              breadcrumbs: tuple[tuple[str, str], ...] = (), submit_label: str = "Save"):
-    """Show `form`; on a valid POST call `save(cleaned_data)` and redirect with the `done` message.
+              breadcrumbs: tuple[tuple[str, str], ...] = (), submit_label: str = "Save",
+              template: str = "form_page.html", context: dict | None = None):
+    """Show `form`; on a valid POST call `save(cleaned_data)` and redirect with the `done` message. A page that
+    shows more than the form (a rule's history) passes its own `template` and `context`.
 
     Rules the service enforces beyond the form come back as errors on the field they name; the service's own
     transaction has rolled back by then. `done` and a callable `success_url` receive the saved object.
@@ -33,5 +37,14 @@ def form_page(request, form, *, title: str, save: Callable, done: str, success_u
         else:
             messages.success(request, done.format(saved))
             return redirect(success_url(saved) if callable(success_url) else success_url)
-    return render(request, "form_page.html", {"form": form, "title": title, "breadcrumbs": breadcrumbs,
-                                              "submit_label": submit_label})
+    return render(request, template, {**(context or {}), "form": form, "title": title, "breadcrumbs": breadcrumbs,
+                                       "submit_label": submit_label})
+
+
+def list_page(request, *, page_template: str, results_template: str, context: dict):
+    """A filtered list: htmx swaps in the results alone, except when it restores a page from history and needs
+    all of it."""
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    response = render(request, results_template if partial else page_template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -17,6 +17,7 @@ class NavItem:
 NAV_ITEMS = (
     NavItem(Area.WORK_QUEUE, "Work queue", "debtors:work_queue"),
     NavItem(Area.ACCOUNTS, "Accounts", "debtors:account_list"),
+    NavItem(Area.COMPLAINTS, "Complaints", "compliance:complaint_list"),
     NavItem(Area.DASHBOARDS, "Dashboards", "reporting:dashboard"),
     NavItem(Area.CONFIGURATION, "Configuration", "configuration"),
 )

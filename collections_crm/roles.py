@@ -15,6 +15,7 @@ class Role(models.TextChoices):
 class Area(StrEnum):
     WORK_QUEUE = "work_queue"
     ACCOUNTS = "accounts"
+    COMPLAINTS = "complaints"
     DASHBOARDS = "dashboards"
     CONFIGURATION = "configuration"
 
@@ -23,6 +24,8 @@ class Area(StrEnum):
 AREA_ROLES: dict[Area, frozenset[str]] = {
     Area.WORK_QUEUE: frozenset({Role.COLLECTOR, Role.MANAGER, Role.AGENCY}),
     Area.ACCOUNTS: frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN, Role.AGENCY}),
+    # Agency users only log interactions and payments (SPEC 1), so the register is staff's.
+    Area.COMPLAINTS: frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN}),
     Area.DASHBOARDS: frozenset({Role.MANAGER, Role.ADMIN}),
     Area.CONFIGURATION: frozenset({Role.ADMIN}),
 }

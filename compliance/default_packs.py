@@ -4,6 +4,8 @@ packs.json): US federal, US-MA, IN, GB and the organisation's holiday policy."""
 import json
 from pathlib import Path
 
+from compliance.rule_params import clean_params
+
 PACKS = Path(__file__).resolve().parent / "data" / "default_packs.json"
 
 
@@ -15,5 +17,6 @@ def load_default_packs(RulePack, Rule) -> None:
             "name": pack["name"], "country": pack["country"] or "", "region": pack["region"] or ""})
         if created:
             Rule.objects.bulk_create(Rule(pack=created_pack, kind=rule["kind"], severity=rule["severity"],
-                                          params=rule["params"], citation=rule.get("citation", ""))
+                                          params=clean_params(rule["kind"], rule["params"]),
+                                          citation=rule.get("citation", ""))
                                      for rule in pack["rules"])

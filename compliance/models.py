@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
+from django.utils import timezone
 
 from collections_crm.scoping import ScopedQuerySet
 from compliance.rule_params import PARAMETERS, clean_params
@@ -327,3 +328,7 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} ({self.get_status_display().lower()})"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != self.Status.RESOLVED and self.due_on < timezone.localdate()

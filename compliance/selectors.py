@@ -34,6 +34,12 @@ def audit_event_list(*, viewer) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.visible_to(viewer).select_related("actor")
 
 
+def record_history(*, viewer, record, limit: int = 100) -> list[AuditEvent]:
+    """The audit events of one record, newest first (a rule's changes on its page)."""
+    return list(audit_event_list(viewer=viewer).filter(target_type=record._meta.label_lower,
+                                                       target_id=str(record.pk))[:limit])
+
+
 @dataclass
 class AccountCompliance:
     """What the account page shows of compliance: the verdict per channel now, holds, disputes, notices."""

@@ -4,10 +4,9 @@ from django import forms
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from collections_crm.form_pages import form_page, submitted
+from collections_crm.form_pages import form_page, list_page, submitted
 from collections_crm.pagination import EstimatedCountPaginator
 from collections_crm.permissions import area_required, roles_required
 from collections_crm.roles import Area, Role
@@ -58,11 +57,8 @@ def account_list(request):
     page = EstimatedCountPaginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filterset": filterset, "page": page, "sort": sort, "filtered": any(
         value for key, value in request.GET.items() if key not in ("page", "sort"))}
-    # htmx swaps in the results alone, except when it restores a page from history and needs all of it.
-    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
-    response = render(request, "debtors/_account_results.html" if partial else "debtors/account_list.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return list_page(request, page_template="debtors/account_list.html",
+                     results_template="debtors/_account_results.html", context=context)
 
 
 @area_required(Area.ACCOUNTS)

@@ -11,14 +11,15 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 NAV_BY_ROLE = {
-    "collector": ["Work queue", "Accounts"],
-    "manager": ["Work queue", "Accounts", "Dashboards"],
-    "admin_user": ["Accounts", "Dashboards", "Configuration"],
+    "collector": ["Work queue", "Accounts", "Complaints"],
+    "manager": ["Work queue", "Accounts", "Complaints", "Dashboards"],
+    "admin_user": ["Accounts", "Complaints", "Dashboards", "Configuration"],
     "agency_user": ["Work queue", "Accounts"],
 }
 AREA_PAGES = {
     "Work queue": "debtors:work_queue",
     "Accounts": "debtors:account_list",
+    "Complaints": "compliance:complaint_list",
     "Dashboards": "reporting:dashboard",
     "Configuration": "configuration",
 }
@@ -59,7 +60,8 @@ def test_the_current_area_is_marked_for_screen_readers(login, collector):
     assert 'class="nav-link active" href="/queue/"\n               aria-current="page"' in page
 
 
-@pytest.mark.parametrize("path", ["/", "/queue/", "/accounts/", "/dashboards/", "/configuration/", "/auth/password/"])
+@pytest.mark.parametrize("path", ["/", "/queue/", "/accounts/", "/complaints/", "/dashboards/", "/configuration/",
+                                  "/configuration/rule-packs/", "/configuration/audit-log/", "/auth/password/"])
 def test_pages_need_a_login(client, path):
     response = client.get(path)
     assert response.status_code == 302
