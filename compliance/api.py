@@ -102,11 +102,16 @@ class RulePackViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Update
 class RuleSerializer(serializers.ModelSerializer):
     pack = VisibleRelatedField(RulePack)
     pack_code = serializers.CharField(source="pack.code", read_only=True)
+    channels = serializers.SerializerMethodField(help_text="The channels it applies to (set in `params`).")
 
     class Meta:
         model = Rule
-        fields = ["id", "pack", "pack_code", "kind", "severity", "params", "citation", "is_active", "updated_at"]
+        fields = ["id", "pack", "pack_code", "kind", "severity", "channels", "params", "citation", "is_active",
+                  "updated_at"]
         read_only_fields = ["updated_at"]
+
+    def get_channels(self, rule) -> list[str]:
+        return rule.params.get("channels", list(CHANNELS))
 
 
 class RuleViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,

@@ -106,6 +106,7 @@ def test_admins_add_a_pack_and_a_rule_and_others_only_read_them(as_user, admin_u
                                                      "params": {"weekdays": [6], "channels": ["call"]}}, format="json")
     assert rule.status_code == 201, rule.json()
     assert rule.json()["params"] == {"weekdays": [6], "dates": [], "channels": ["call"]}
+    assert rule.json()["channels"] == ["call"]
     assert client.get("/api/v1/audit-events/", {"action": "rule."}).json()["count"] == 1
     other = as_user(manager)
     assert other.get(f"/api/v1/compliance/rules/{rule.json()['id']}/").status_code == 200
