@@ -34,8 +34,9 @@ def seed(**options) -> list:
         if rng.random() < 0.9:
             validation_notice_record(actor=admin, account=account, sent_at=first_contact - timedelta(days=1))
         for attempt in range(rng.choice([0, 1, 2, 3, 5])):
+            at = first_contact + timedelta(days=attempt * rng.randint(1, 4), hours=attempt)
             interaction_log(actor=actor, account=account, channel="call", contact_point=phones[account.pk],
-                            occurred_at=first_contact + timedelta(days=attempt * rng.randint(1, 4), hours=attempt),
+                            occurred_at=min(at, now - timedelta(minutes=attempt + 1)),
                             outcome=rng.choice(OUTCOMES), duration_seconds=rng.randint(5, 600))
         roll = rng.random()
         if roll < 0.02:
