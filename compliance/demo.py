@@ -40,7 +40,8 @@ def seed(**options) -> list:
                             outcome=rng.choice(OUTCOMES), duration_seconds=rng.randint(5, 600))
         roll = rng.random()
         if roll < 0.02:
-            hold_place(actor=admin, debtor=account.debtor, starts_at=first_contact, notes="Demo hold",
+            # Placed just now, after the calls above: contact stops from here on.
+            hold_place(actor=admin, debtor=account.debtor, starts_at=now - timedelta(seconds=30), notes="Demo hold",
                        kind=rng.choice(["cease_communication", "attorney_represented", "bankruptcy", "military"]))
         elif roll < 0.04 and account.status in Account.WORKABLE_STATUSES:
             dispute_raise(actor=actor, account=account, raised_at=first_contact,
