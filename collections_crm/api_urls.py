@@ -5,6 +5,7 @@ from collections_crm.api import TeamViewSet, TokenObtainView, UserViewSet
 from communications import api as communications_api
 from compliance import api as compliance_api
 from debtors import api as debtors_api
+from payment_plans import api as payment_plans_api
 
 router = DefaultRouter()
 router.register("teams", TeamViewSet, basename="team")
@@ -16,6 +17,8 @@ router.register("accounts", debtors_api.AccountViewSet, basename="account")
 router.register("transactions", debtors_api.TransactionViewSet, basename="transaction")
 router.register("payments", debtors_api.PaymentViewSet, basename="payment")
 router.register("interactions", communications_api.InteractionViewSet, basename="interaction")
+router.register("payment-plans", payment_plans_api.PaymentPlanViewSet, basename="payment-plan")
+router.register("promises", payment_plans_api.PromiseViewSet, basename="promise")
 router.register("holds", compliance_api.HoldViewSet, basename="hold")
 router.register("disputes", compliance_api.DisputeViewSet, basename="dispute")
 router.register("validation-notices", compliance_api.ValidationNoticeViewSet, basename="validation-notice")

@@ -203,6 +203,10 @@ SPECTACULAR_SETTINGS = {
         "AccountStatusEnum": "debtors.models.AccountStatus",
         "DisputeStatusEnum": "compliance.models.Dispute.Status",
         "ComplaintStatusEnum": "compliance.models.Complaint.Status",
+        "PlanStatusEnum": "payment_plans.models.PaymentPlan.Status",
+        "PlanKindEnum": "payment_plans.models.PaymentPlan.Kind",
+        "InstallmentStatusEnum": "payment_plans.models.Installment.Status",
+        "PromiseStatusEnum": "payment_plans.models.PromiseToPay.Status",
     },
 }
 
