@@ -27,4 +27,11 @@ PERIODIC_JOBS = (
         description="Daily at 03:30 UTC, a quiet hour for every team, to keep the session table small.",
         crontab={"minute": "30", "hour": "3"},
     ),
+    PeriodicJob(
+        name="Review payment plans and promises",
+        task="payment_plans.tasks.plans_review_task",
+        description="Daily at 06:00 UTC, before the first team's working day: missed installments, broken plans "
+                    "and broken promises put their accounts back in the queue. Safe to run again by hand.",
+        crontab={"minute": "0", "hour": "6"},
+    ),
 )

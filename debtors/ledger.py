@@ -49,16 +49,18 @@ def lock_account(account: Account) -> Account:
 
 
 def _post(*, account: Account, kind: str, amount: Decimal, effective_on: date, actor: User | None,
-          idempotency_key: str, memo: str = "", reverses: Transaction | None = None) -> Transaction:
-    """Append one transaction to a locked account and move its balance and status with it."""
+          idempotency_key: str, memo: str = "", reverses: Transaction | None = None,
+          cleared_status: str = AccountStatus.PAID) -> Transaction:
+    """Append one transaction to a locked account and move its balance and status with it: a cleared balance
+    makes the account `cleared_status` (paid, or settled when a settlement's discount clears it)."""
     entry = Transaction.objects.create(
         account=account, kind=kind, amount=amount, currency=account.currency, effective_on=effective_on,
         posted_by=actor, idempotency_key=idempotency_key, memo=memo, reverses=reverses)
     account.balance += amount
     old_status = account.status
     if account.balance == 0 and account.status in CLEARABLE:
-        check_transition(account.status, AccountStatus.PAID)
-        account.status_before_cleared, account.status = account.status, AccountStatus.PAID
+        check_transition(account.status, cleared_status)
+        account.status_before_cleared, account.status = account.status, cleared_status
     elif account.balance > 0 and account.status in LEDGER_STATUSES:
         account.status = _reopened_status(account)
         check_transition(old_status, account.status)
@@ -141,6 +143,7 @@ def payment_record(*, actor: User, account: Account, amount: Decimal, method: st
         Account.objects.filter(pk=locked.pk).update(last_payment_at=timezone.now())
         audit_record(actor=actor, action="payment.recorded", target=payment,
                      data={"account": locked.pk, "amount": amount, "method": method})
+        allocate_to_plans(actor=actor, payment=payment)
     account.refresh_from_db()
     return payment, True
 
@@ -167,7 +170,25 @@ def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
     payment.reversal_reason = reason.strip()
     payment.save(update_fields=["reversal", "reversal_reason"])
     audit_record(actor=actor, action="payment.reversed", target=payment, data={"reason": reason.strip()})
+    allocate_to_plans(actor=actor, payment=payment)
     return payment
+
+
+def allocate_to_plans(*, actor: User, payment: Payment) -> None:
+    """Let the account's plan and promises take (or, for a reversed payment, give back) this payment."""
+    from payment_plans.services import payment_allocate  # payment_plans builds on the ledger, not the reverse
+
+    payment_allocate(actor=actor, payment=payment)
+
+
+def settlement_discount_post(*, actor: User | None, account: Account, amount: Decimal, plan_id: int) -> Transaction:
+    """Forgive what a completed settlement left of the balance: the account becomes `settled`."""
+    locked = lock_account(account)
+    if amount != locked.balance:
+        raise DomainError(f"The settlement forgives {amount} but {locked.balance} is left.", field="discount_amount")
+    return _post(account=locked, kind=Transaction.Kind.SETTLEMENT_DISCOUNT, amount=-amount,
+                 effective_on=timezone.localdate(), actor=actor, idempotency_key=f"settlement:{plan_id}",
+                 memo=f"Settlement of plan {plan_id}", cleared_status=AccountStatus.SETTLED)
 
 
 @transaction.atomic
@@ -198,12 +219,13 @@ def manual_statuses(actor: User) -> frozenset[str]:
 
 
 @transaction.atomic
-def account_status_change(*, actor: User, account: Account, status: str, reason: str = "") -> Account:
-    """Move an account to another status by hand, if the status machine and the user's role allow it."""
+def account_status_change(*, actor: User | None, account: Account, status: str, reason: str = "") -> Account:
+    """Move an account to another status, if the status machine and the user's role allow it (`actor` None: the
+    system, e.g. the daily review of broken plans)."""
     if status in LEDGER_STATUSES:
         raise DomainError("Paid and settled follow from the ledger: record the payment or settlement instead.",
                           field="status")
-    if status not in manual_statuses(actor):
+    if actor is not None and status not in manual_statuses(actor):
         raise DomainError("Only managers and admins close, recall or write off accounts.", field="status")
     locked = lock_account(account)
     if locked.status == status:

@@ -152,3 +152,22 @@ class PromiseToPay(models.Model):
 
     def __str__(self) -> str:
         return f"Promise of {self.amount} {self.currency} by {self.promised_on}"
+
+
+class PaymentAllocation(models.Model):
+    """The share of a payment that went to an installment; a reversal of the payment gives it back."""
+
+    payment = models.ForeignKey("debtors.Payment", models.PROTECT, related_name="allocations")
+    installment = models.ForeignKey(Installment, models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(**MONEY)
+    is_reversed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["installment__sequence", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_plans_allocation_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} of payment {self.payment_id} to installment {self.installment_id}"

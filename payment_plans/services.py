@@ -5,7 +5,7 @@ a manager of the account's team (or an admin) other than the proposer, with the 
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -16,9 +16,9 @@ from collections_crm.errors import Conflict, DomainError, Forbidden
 from collections_crm.roles import Role
 from collections_crm.selectors import authority_limit_for
 from compliance.services import audit_record
-from debtors.ledger import account_status_change, lock_account, money
-from debtors.models import Account
-from payment_plans.models import OPEN_PLAN_STATUSES, Installment, PaymentPlan, PromiseToPay
+from debtors.ledger import account_status_change, lock_account, money, settlement_discount_post
+from debtors.models import Account, Payment
+from payment_plans.models import OPEN_PLAN_STATUSES, Installment, PaymentAllocation, PaymentPlan, PromiseToPay
 from payment_plans.schedule import ScheduledInstallment, build_schedule
 
 STAFF = (Role.COLLECTOR, Role.MANAGER, Role.ADMIN)
@@ -191,3 +191,155 @@ def promise_create(*, actor, account: Account, amount: Decimal, promised_on: dat
     if account.status in (Account.Status.NEW, Account.Status.ACTIVE):
         account_status_change(actor=actor, account=account, status=Account.Status.PROMISE, reason="promise to pay")
     return promise
+
+
+@transaction.atomic
+def plan_cancel(*, actor, plan: PaymentPlan, reason: str) -> PaymentPlan:
+    """Withdraw a plan that waits or is in force (the debtor changed their mind, a better one replaces it)."""
+    if actor.role not in STAFF:
+        raise Forbidden("Your role cannot cancel plans.")
+    if not reason.strip():
+        raise DomainError("Say why the plan is cancelled.", field="reason")
+    cancelled = PaymentPlan.objects.filter(pk=plan.pk, status__in=OPEN_PLAN_STATUSES).update(
+        status=PaymentPlan.Status.CANCELLED, decision_note=reason.strip(), updated_at=timezone.now())
+    if cancelled != 1:
+        raise Conflict("This plan is no longer open.")
+    Installment.objects.filter(plan=plan, status=Installment.Status.PENDING).update(
+        status=Installment.Status.CANCELLED)
+    account = lock_account(plan.account)
+    if account.status == Account.Status.PLAN:
+        account_status_change(actor=actor, account=account, status=Account.Status.ACTIVE, reason="plan cancelled")
+    audit_record(actor=actor, action="plan.cancelled", target=account, data={"plan": plan.pk, "reason": reason})
+    plan.refresh_from_db()
+    return plan
+
+
+def payment_allocate(*, actor, payment) -> None:
+    """Apply a payment to the account's plan (oldest open installment first, part payments carried) and promises,
+    or, for a reversed payment, take it back. Runs in the ledger's transaction, with the account row locked."""
+    if payment.is_reversed:
+        _give_back(actor=actor, payment=payment)
+    else:
+        _apply(actor=actor, payment=payment)
+    promises_review(actor=actor, account=payment.account, today=timezone.localdate())
+
+
+def _apply(*, actor, payment) -> None:
+    plan = PaymentPlan.objects.select_for_update().filter(account=payment.account_id,
+                                                          status=PaymentPlan.Status.ACTIVE).first()
+    if plan is None:
+        return
+    left = payment.amount
+    for installment in plan.installments.select_for_update().filter(
+            status__in=(Installment.Status.PENDING, Installment.Status.MISSED)).order_by("sequence"):
+        if left == 0:
+            break
+        share = min(left, installment.amount - installment.paid_amount)
+        installment.paid_amount += share
+        if installment.paid_amount == installment.amount:
+            installment.status = Installment.Status.PAID
+        installment.save(update_fields=["paid_amount", "status"])
+        PaymentAllocation.objects.create(payment=payment, installment=installment, amount=share)
+        left -= share
+    if not plan.installments.exclude(status=Installment.Status.PAID).exists():
+        _complete(actor=actor, plan=plan)
+
+
+def _complete(*, actor, plan: PaymentPlan) -> None:
+    """Every installment is paid: a settlement forgives the rest of the balance, a plan leaves the account to be
+    worked for whatever it did not cover."""
+    PaymentPlan.objects.filter(pk=plan.pk).update(status=PaymentPlan.Status.COMPLETED, updated_at=timezone.now())
+    account = lock_account(plan.account)
+    if plan.kind == PaymentPlan.Kind.SETTLEMENT and plan.discount_amount:
+        settlement_discount_post(actor=actor, account=account, amount=plan.discount_amount, plan_id=plan.pk)
+    elif account.status == Account.Status.PLAN:
+        account_status_change(actor=actor, account=account, status=Account.Status.ACTIVE, reason="plan completed")
+    audit_record(actor=actor, action="plan.completed", target=account, data={"plan": plan.pk})
+
+
+def _give_back(*, actor, payment) -> None:
+    allocations = list(PaymentAllocation.objects.select_for_update().filter(payment=payment, is_reversed=False)
+                       .select_related("installment__plan"))
+    plans = set()
+    for allocation in allocations:
+        installment = allocation.installment
+        installment.paid_amount -= allocation.amount
+        installment.status = Installment.Status.PENDING  # the daily review marks it missed again if overdue
+        installment.save(update_fields=["paid_amount", "status"])
+        plans.add(installment.plan)
+    PaymentAllocation.objects.filter(pk__in=[allocation.pk for allocation in allocations]).update(is_reversed=True)
+    for plan in plans:
+        if plan.status == PaymentPlan.Status.COMPLETED:
+            PaymentPlan.objects.filter(pk=plan.pk).update(status=PaymentPlan.Status.ACTIVE, updated_at=timezone.now())
+            account = lock_account(plan.account)
+            if account.status in (Account.Status.ACTIVE, Account.Status.NEW):
+                _put_account_on_plan(actor=actor, account=account)
+            audit_record(actor=actor, action="plan.reopened", target=account,
+                         data={"plan": plan.pk, "reason": "payment reversed"})
+
+
+def promises_review(*, actor, account: Account, today: date) -> None:
+    """Kept: payments received between a promise's making and its date reach its amount. Broken: its date has
+    passed without that. A kept promise whose payment is reversed is judged again. The account leaves `promise`
+    when no promise is pending."""
+    promises = list(PromiseToPay.objects.select_for_update().filter(
+        account=account, status__in=(PromiseToPay.Status.PENDING, PromiseToPay.Status.KEPT)))
+    if not promises:
+        return
+    received = list(Payment.objects.filter(account=account, reversal__isnull=True).values_list("received_on",
+                                                                                                "amount"))
+    now = timezone.now()
+    for promise in promises:
+        paid = sum((amount for day, amount in received
+                    if timezone.localtime(promise.created_at).date() <= day <= promise.promised_on), Decimal("0"))
+        status = (PromiseToPay.Status.KEPT if paid >= promise.amount
+                  else PromiseToPay.Status.PENDING if promise.promised_on >= today else PromiseToPay.Status.BROKEN)
+        if status != promise.status:
+            PromiseToPay.objects.filter(pk=promise.pk).update(status=status, resolved_at=None if status ==
+                                                              PromiseToPay.Status.PENDING else now)
+            action = "promise.reopened" if status == PromiseToPay.Status.PENDING else f"promise.{status}"
+            audit_record(actor=actor, action=action, target=account, data={"promise": promise.pk})
+    account = lock_account(account)
+    pending = PromiseToPay.objects.filter(account=account, status=PromiseToPay.Status.PENDING).exists()
+    if account.status == Account.Status.PROMISE and not pending:
+        account_status_change(actor=actor, account=account, status=Account.Status.ACTIVE, reason="promise resolved")
+        Account.objects.filter(pk=account.pk).update(next_action_at=now)
+
+
+def plans_review(*, today: date) -> dict[str, int]:
+    """The daily review (safe to run any number of times): installments still short after their plan's grace
+    days are missed, a plan with a missed installment is broken, a promise past its date unpaid is broken; each
+    such account leaves `plan` or `promise` and returns to the work queue now. Work done by the system (no actor).
+    """
+    overdue = (Installment.objects.filter(status=Installment.Status.PENDING, plan__status=PaymentPlan.Status.ACTIVE,
+                                          due_on__lt=today).select_related("plan"))
+    missed = [installment.pk for installment in overdue
+              if installment.due_on + timedelta(days=installment.plan.grace_days) < today]
+    Installment.objects.filter(pk__in=missed, status=Installment.Status.PENDING).update(
+        status=Installment.Status.MISSED)
+    broken_plans = 0
+    for plan_id in (PaymentPlan.objects.filter(status=PaymentPlan.Status.ACTIVE,
+                                               installments__status=Installment.Status.MISSED)
+                    .values_list("pk", flat=True).distinct()):
+        broken_plans += _break(plan_id=plan_id)
+    promise_accounts = (PromiseToPay.objects.filter(status=PromiseToPay.Status.PENDING, promised_on__lt=today)
+                        .values_list("account", flat=True).distinct())
+    for account in Account.objects.filter(pk__in=list(promise_accounts)):
+        with transaction.atomic():
+            promises_review(actor=None, account=account, today=today)
+    return {"installments_missed": len(missed), "plans_broken": broken_plans,
+            "promise_accounts": len(promise_accounts)}
+
+
+@transaction.atomic
+def _break(*, plan_id: int) -> int:
+    if not PaymentPlan.objects.filter(pk=plan_id, status=PaymentPlan.Status.ACTIVE).update(
+            status=PaymentPlan.Status.BROKEN, updated_at=timezone.now()):
+        return 0  # another run broke it first
+    plan = PaymentPlan.objects.select_related("account").get(pk=plan_id)
+    account = lock_account(plan.account)
+    if account.status == Account.Status.PLAN:
+        account_status_change(actor=None, account=account, status=Account.Status.ACTIVE, reason="plan broken")
+    Account.objects.filter(pk=account.pk).update(next_action_at=timezone.now())
+    audit_record(actor=None, action="plan.broken", target=account, data={"plan": plan_id})
+    return 1

@@ -60,6 +60,7 @@ def test_periodic_tasks_are_created_once_and_admin_edits_are_kept():
 
 
 def test_every_scheduled_task_exists():
+    celery_app.loader.import_default_modules()  # what a worker does on start: every app's tasks.py
     for job in PERIODIC_JOBS:
         assert job.task in celery_app.tasks, job.task
 
