@@ -58,6 +58,15 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class DeferSerializer(serializers.Serializer):
+    resume_on = serializers.DateField(help_text="Nothing falls due before this date.")
+    reason = serializers.CharField(max_length=500)
+
+
 PREVIEW = inline_serializer("PlanPreview", {
     "installments": InstallmentSerializer(many=True), "discount_pct": serializers.DecimalField(
         max_digits=5, decimal_places=2), "needs_approval": serializers.BooleanField(),
@@ -99,22 +108,36 @@ class PaymentPlanViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
                          "discount_pct": preview.discount_pct, "needs_approval": bool(preview.approval_reasons),
                          "approval_reasons": preview.approval_reasons})
 
-    def _decision(self, request, decide):
+    def _act(self, request, service, input_serializer):
         plan = self.get_object()
-        decision = DecisionSerializer(data=request.data)
-        decision.is_valid(raise_exception=True)
-        decide(actor=request.user, plan=plan, **decision.validated_data)
+        data = input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        service(actor=request.user, plan=plan, **data.validated_data)
         return Response(self.get_serializer(selectors.plan_list(viewer=request.user).get(pk=plan.pk)).data)
 
     @extend_schema(request=DecisionSerializer, responses=PaymentPlanSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._decision(request, services.plan_approve)
+        """Approve a plan waiting for a manager (not your own): it is in force at once."""
+        return self._act(request, services.plan_approve, DecisionSerializer)
 
     @extend_schema(request=DecisionSerializer, responses=PaymentPlanSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        return self._decision(request, services.plan_reject)
+        """Reject a plan waiting for a manager, saying why in `note`."""
+        return self._act(request, services.plan_reject, DecisionSerializer)
+
+    @extend_schema(request=CancelSerializer, responses=PaymentPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Withdraw a plan that waits or is in force."""
+        return self._act(request, services.plan_cancel, CancelSerializer)
+
+    @extend_schema(request=DeferSerializer, responses=PaymentPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def defer(self, request, pk=None):
+        """Pause a plan for hardship until `resume_on` and spread what is owed from then (managers)."""
+        return self._act(request, services.plan_defer, DeferSerializer)
 
 
 class PromiseSerializer(serializers.ModelSerializer):

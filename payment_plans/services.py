@@ -343,3 +343,42 @@ def _break(*, plan_id: int) -> int:
     Account.objects.filter(pk=account.pk).update(next_action_at=timezone.now())
     audit_record(actor=None, action="plan.broken", target=account, data={"plan": plan_id})
     return 1
+
+
+@transaction.atomic
+def plan_defer(*, actor, plan: PaymentPlan, resume_on: date, reason: str) -> PaymentPlan:
+    """Pause a plan for hardship: nothing falls due before `resume_on`, and what is still owed under the plan is
+    spread again, from then, over as many installments as were left. A manager's decision, audited."""
+    if actor.role not in APPROVERS:
+        raise Forbidden("Only managers and admins defer plans for hardship.")
+    if not reason.strip():
+        raise DomainError("Say what hardship the deferral answers.", field="reason")
+    plan = PaymentPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PaymentPlan.Status.ACTIVE:
+        raise Conflict("Only a plan in force can be deferred.")
+    if resume_on <= timezone.localdate():
+        raise DomainError("Payments resume on a later date.", field="resume_on")
+    unpaid = list(plan.installments.select_for_update().exclude(status=Installment.Status.PAID).order_by("sequence"))
+    if not unpaid:
+        raise Conflict("Every installment of this plan is paid.")
+    owed = sum((item.amount - item.paid_amount for item in unpaid), Decimal("0"))
+    schedule = build_schedule(total=owed, frequency=plan.frequency, start_on=resume_on, installment_count=len(unpaid))
+    # Rows are rescheduled, never deleted (payments once allocated to them, even reversed, point at them). What was
+    # paid of a row stays as a paid row of that amount, and the new schedule gets a row of its own instead.
+    reusable = []
+    for item in unpaid:
+        if item.paid_amount:
+            Installment.objects.filter(pk=item.pk).update(amount=item.paid_amount, status=Installment.Status.PAID)
+        else:
+            reusable.append(item)
+    last = plan.installments.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    for number, scheduled in enumerate(schedule, 1):
+        if reusable:
+            Installment.objects.filter(pk=reusable.pop(0).pk).update(
+                due_on=scheduled.due_on, amount=scheduled.amount, status=Installment.Status.PENDING)
+        else:
+            Installment.objects.create(plan=plan, sequence=last + number, due_on=scheduled.due_on,
+                                       amount=scheduled.amount)
+    audit_record(actor=actor, action="plan.deferred", target=plan.account, data={
+        "plan": plan.pk, "resume_on": resume_on, "owed": owed, "reason": reason.strip()})
+    return plan

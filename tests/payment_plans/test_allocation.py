@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from compliance.models import AuditEvent
 from debtors.ledger import payment_record, payment_reverse
@@ -129,3 +130,23 @@ def test_a_payment_through_the_api_reaches_the_plan(api_client, admin_user, acco
     plan_body = api_client.get(f"/api/v1/payment-plans/{plan.pk}/").json()
     assert plan_body["installments"][0]["status"] == "paid"
     assert PromiseToPay.objects.count() == 0
+
+
+def test_a_hardship_deferral_pauses_the_plan_and_spreads_what_is_owed_from_the_resume_date(account, plan, manager,
+                                                                                          admin_user, collector):
+    from collections_crm.errors import Forbidden
+    from payment_plans.services import plan_defer
+
+    pay(account, admin_user, "500.00")
+    resume_on = TODAY + timedelta(days=60)
+    with pytest.raises(Forbidden):
+        plan_defer(actor=collector, plan=plan, resume_on=resume_on, reason="Lost job")
+    plan_defer(actor=manager, plan=plan, resume_on=resume_on, reason="Lost job")
+    rows = [(str(item.amount), str(item.paid_amount), item.status, item.due_on)
+            for item in plan.installments.order_by("due_on", "sequence")]
+    assert rows[:2] == [("400.00", "400.00", "paid", TODAY + timedelta(days=3)),
+                        ("100.00", "100.00", "paid", TODAY + timedelta(days=3) + relativedelta(months=1))]
+    assert [(amount, status, due_on) for amount, _, status, due_on in rows[2:]] == [
+        ("350.00", "pending", resume_on), ("350.00", "pending", resume_on + relativedelta(months=1))]
+    assert sum(item.amount for item in plan.installments.all()) == plan.total_amount
+    assert plans_review(today=resume_on - timedelta(days=1))["installments_missed"] == 0

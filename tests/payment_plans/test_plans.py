@@ -219,3 +219,19 @@ def test_the_database_refuses_installments_that_do_not_add_up_to_the_total(colle
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # judge now, not at a commit the test never makes
     with pytest.raises(IntegrityError, match="installments_sum_to_total"), transaction.atomic():
         Installment.objects.filter(plan=plan, sequence=1).update(amount=F("amount") + 1)
+
+
+def test_cancelling_and_deferring_through_the_api(as_user, collector, manager, team_account, limits):
+    plan = as_user(collector).post(PLANS, terms(team_account), format="json").json()
+    deferred = as_user(manager).post(f"{PLANS}{plan['id']}/defer/", {
+        "resume_on": str(TODAY + timedelta(days=90)), "reason": "Hospital stay"}, format="json")
+    assert deferred.status_code == 200, deferred.json()
+    assert deferred.json()["installments"][0]["due_on"] == str(TODAY + timedelta(days=90))
+    assert "reason" in as_user(collector).post(f"{PLANS}{plan['id']}/cancel/", {}, format="json").json()
+    cancelled = as_user(collector).post(f"{PLANS}{plan['id']}/cancel/", {"reason": "Paying in full instead"},
+                                        format="json")
+    assert cancelled.json()["status"] == "cancelled"
+    team_account.refresh_from_db()
+    assert team_account.status == "active"
+    assert as_user(collector).post(f"{PLANS}{plan['id']}/cancel/", {"reason": "again"},
+                                   format="json").status_code == 409
