@@ -321,7 +321,7 @@ def plans_review(*, today: date) -> dict[str, int]:
     for plan_id in (PaymentPlan.objects.filter(status=PaymentPlan.Status.ACTIVE,
                                                installments__status=Installment.Status.MISSED)
                     .values_list("pk", flat=True).distinct()):
-        broken_plans += _break(plan_id=plan_id)
+        broken_plans += plan_break(plan_id=plan_id)
     promise_accounts = (PromiseToPay.objects.filter(status=PromiseToPay.Status.PENDING, promised_on__lt=today)
                         .values_list("account", flat=True).distinct())
     for account in Account.objects.filter(pk__in=list(promise_accounts)):
@@ -332,7 +332,9 @@ def plans_review(*, today: date) -> dict[str, int]:
 
 
 @transaction.atomic
-def _break(*, plan_id: int) -> int:
+def plan_break(*, plan_id: int) -> int:
+    """Mark a plan in force broken (the review found a missed installment) and return its account to the queue;
+    1 if this call broke it, 0 if it was no longer in force."""
     if not PaymentPlan.objects.filter(pk=plan_id, status=PaymentPlan.Status.ACTIVE).update(
             status=PaymentPlan.Status.BROKEN, updated_at=timezone.now()):
         return 0  # another run broke it first

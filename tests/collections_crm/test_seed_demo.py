@@ -14,6 +14,7 @@ from collections_crm.roles import Role
 from communications.models import Interaction
 from compliance.models import Dispute, Hold, ValidationNotice
 from debtors.models import Account, ContactPoint, Payment
+from payment_plans.models import PaymentPlan, PromiseToPay
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def snapshot():
         sorted(Account.objects.values_list("reference", "balance", "status")),
         Payment.objects.count(),
         Interaction.objects.count(), ValidationNotice.objects.count(), Hold.objects.count(), Dispute.objects.count(),
+        sorted(PaymentPlan.objects.values_list("status", flat=True)),
     )
 
 
@@ -67,6 +69,14 @@ def test_demo_accounts_have_balanced_ledgers_and_spread_over_the_teams():
     assert ContactPoint.objects.filter(kind="phone").count() == Account.objects.count()
     for team in Team.objects.all():
         assert team.accounts.filter(assigned_to__isnull=False).exists()
+
+
+def test_demo_plans_and_promises_come_in_every_state():
+    seed()
+    assert set(PaymentPlan.objects.values_list("status", flat=True)) >= {
+        "active", "pending_approval", "rejected", "completed", "cancelled", "broken"}
+    assert set(PromiseToPay.objects.values_list("status", flat=True)) == {"pending", "kept", "broken"}
+    assert Account.objects.filter(status="settled").exists()
 
 
 def test_demo_accounts_have_a_contact_history_and_validation_notices():
