@@ -15,6 +15,7 @@ class Role(models.TextChoices):
 class Area(StrEnum):
     WORK_QUEUE = "work_queue"
     ACCOUNTS = "accounts"
+    APPROVALS = "approvals"
     COMPLAINTS = "complaints"
     DASHBOARDS = "dashboards"
     CONFIGURATION = "configuration"
@@ -24,6 +25,8 @@ class Area(StrEnum):
 AREA_ROLES: dict[Area, frozenset[str]] = {
     Area.WORK_QUEUE: frozenset({Role.COLLECTOR, Role.MANAGER, Role.AGENCY}),
     Area.ACCOUNTS: frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN, Role.AGENCY}),
+    # Plans beyond a collector's authority wait here for a manager of the team, or an admin (SPEC 1).
+    Area.APPROVALS: frozenset({Role.MANAGER, Role.ADMIN}),
     # Agency users only log interactions and payments (SPEC 1), so the register is staff's.
     Area.COMPLAINTS: frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN}),
     Area.DASHBOARDS: frozenset({Role.MANAGER, Role.ADMIN}),

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("debtors.urls")),
     path("", include("reporting.urls")),
     path("", include("compliance.urls")),
+    path("", include("payment_plans.urls")),
     path("api/v1/", include(("collections_crm.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

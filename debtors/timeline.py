@@ -39,7 +39,42 @@ def _ledger_entry(entry: Transaction) -> TimelineEntry:
                          detail=entry.memo, actor=str(entry.posted_by or "System"), amount=entry.amount)
 
 
+def _amount(text: str | None) -> Decimal | None:
+    return Decimal(text).quantize(Decimal("0.01")) if text else None
+
+
+# Plans and promises: titles of the actions whose details need no more than a note or a reason.
+PLAN_TITLES = {"plan.approved": "Plan approved", "plan.rejected": "Plan rejected", "plan.cancelled": "Plan cancelled",
+               "plan.completed": "Plan completed", "plan.reopened": "Plan reopened",
+               "plan.broken": "Plan broken: an installment was missed", "promise.kept": "Promise kept",
+               "promise.broken": "Promise broken"}
+
+
+def _plan_entry(event: AuditEvent) -> TimelineEntry:
+    """Plans and promises in words: what was decided, by whom and why (a manager's note, a cancellation's reason,
+    the limits a proposal goes beyond)."""
+    data, actor, at = event.data, str(event.actor or "System"), event.occurred_at
+    if event.action == "promise.recorded":
+        return TimelineEntry(at=at, kind="promise", title="Promise to pay", actor=actor,
+                             detail=f"by {data.get('promised_on', '')}", amount=_amount(data.get("amount")))
+    if event.action == "plan.proposed":
+        waits = data.get("status") == "pending_approval"
+        return TimelineEntry(
+            at=at, kind="plan", amount=_amount(data.get("total_amount")), actor=actor,
+            title="Plan proposed: waits for a manager's approval" if waits else "Plan proposed: active at once",
+            detail=" ".join(data.get("reasons") or []))
+    if event.action == "plan.deferred":
+        return TimelineEntry(at=at, kind="plan", title="Plan deferred for hardship", actor=actor,
+                             amount=_amount(data.get("owed")),
+                             detail=f"Payments resume on {data.get('resume_on', '')}. {data.get('reason', '')}")
+    title = PLAN_TITLES.get(event.action) or event.action.replace("_", " ").replace(".", " ").capitalize()
+    return TimelineEntry(at=at, kind=event.action.split(".")[0], title=title, actor=actor,
+                         detail=data.get("note") or data.get("reason") or "")
+
+
 def _audit_entry(event: AuditEvent) -> TimelineEntry:
+    if event.action.startswith(("plan.", "promise.")):
+        return _plan_entry(event)
     changes = "; ".join(f"{field.replace('_', ' ')}: {value[0] or '—'} → {value[1] or '—'}"
                         for field, value in event.data.items() if isinstance(value, list) and len(value) == 2)
     title = event.action.replace("_", " ").replace(".", " ").capitalize()

@@ -26,6 +26,7 @@ from debtors.forms import (
 )
 from debtors.models import Account, ContactPoint, Debtor, Payment
 from debtors.timeline import account_timeline
+from payment_plans import selectors as plan_selectors
 
 STAFF = (Role.COLLECTOR, Role.MANAGER, Role.ADMIN)
 PAGE_SIZE = 50
@@ -75,6 +76,7 @@ def account_detail(request, pk: int):
                                      compliance=compliance),
         "can_edit": request.user.role in STAFF,
         "can_end_holds": request.user.role in (Role.MANAGER, Role.ADMIN),
+        "plans": plan_selectors.account_plans(viewer=request.user, account=account),
     })
 
 

@@ -12,13 +12,14 @@ pytestmark = pytest.mark.django_db
 
 NAV_BY_ROLE = {
     "collector": ["Work queue", "Accounts", "Complaints"],
-    "manager": ["Work queue", "Accounts", "Complaints", "Dashboards"],
-    "admin_user": ["Accounts", "Complaints", "Dashboards", "Configuration"],
+    "manager": ["Work queue", "Accounts", "Approvals", "Complaints", "Dashboards"],
+    "admin_user": ["Accounts", "Approvals", "Complaints", "Dashboards", "Configuration"],
     "agency_user": ["Work queue", "Accounts"],
 }
 AREA_PAGES = {
     "Work queue": "debtors:work_queue",
     "Accounts": "debtors:account_list",
+    "Approvals": "payment_plans:approval_queue",
     "Complaints": "compliance:complaint_list",
     "Dashboards": "reporting:dashboard",
     "Configuration": "configuration",
@@ -60,8 +61,9 @@ def test_the_current_area_is_marked_for_screen_readers(login, collector):
     assert 'class="nav-link active" href="/queue/"\n               aria-current="page"' in page
 
 
-@pytest.mark.parametrize("path", ["/", "/queue/", "/accounts/", "/complaints/", "/dashboards/", "/configuration/",
-                                  "/configuration/rule-packs/", "/configuration/audit-log/", "/auth/password/"])
+@pytest.mark.parametrize("path", ["/", "/queue/", "/accounts/", "/approvals/", "/complaints/", "/dashboards/",
+                                  "/configuration/", "/configuration/rule-packs/", "/configuration/audit-log/",
+                                  "/auth/password/"])
 def test_pages_need_a_login(client, path):
     response = client.get(path)
     assert response.status_code == 302
@@ -116,8 +118,9 @@ def test_configuration_lists_teams_users_and_limits(login, admin_user, collector
 
 def test_configuration_queries_do_not_grow_with_users(login, admin_user, team, django_assert_num_queries):
     client = login(admin_user)
-    # session, user, savepoint, teams, users, agencies, limits, recent changes, release savepoint
+    # session, user, savepoint, teams, users, agencies, limits, recent changes, plans waiting for approval
+    # (navigation), release savepoint
     for batch in (3, 20):
         UserFactory.create_batch(batch, team=team)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             client.get("/configuration/")

@@ -86,7 +86,8 @@ def test_admins_reach_the_compliance_pages_from_configuration(login, admin_user,
 
 def test_the_rule_packs_page_lists_each_pack_with_its_rules(login, admin_user, django_assert_max_num_queries):
     client = login(admin_user)
-    with django_assert_max_num_queries(6):  # session, user, savepoint, packs, their rules, release savepoint
+    # session, user, savepoint, packs, their rules, plans waiting for approval (navigation), release savepoint
+    with django_assert_max_num_queries(7):
         page = page_text(client.get(reverse("compliance:rule_pack_list")))
     for text in ("US-FED", "US-MA", "Debtors in US-MA", "Contact hours", "Frequency cap", "call, sms, email, visit",
                  "12 CFR 1006.6(b)(1)(i)", "All channels"):
@@ -401,8 +402,8 @@ def test_the_register_answers_in_a_fixed_number_of_queries(login, manager, admin
         account = AccountFactory(team=team, debtor=DebtorFactory())
         register(admin_user, account, days_ago=20)
     # session, user, savepoint, count, the page's complaints joined to debtors and accounts, the manager's team
-    # (user menu), release savepoint
-    with django_assert_max_num_queries(7):
+    # (user menu), plans waiting for approval (navigation), release savepoint
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("compliance:complaint_list"))
     assert len(response.context["page"]) == 4
 
@@ -530,8 +531,8 @@ def test_the_audit_log_pages_in_a_fixed_number_of_queries(login, admin_user, tea
         for actor in UserFactory.create_batch(batch, team=team):
             audit_record(actor=actor, action="rule.updated", target=hours, data={"severity": ["block", "warn"]})
         # session, user, savepoint, count, the page's events joined to their actors, the actor filter's choices,
-        # release savepoint
-        with django_assert_max_num_queries(7):
+        # plans waiting for approval (navigation), release savepoint
+        with django_assert_max_num_queries(8):
             response = client.get(reverse("compliance:audit_log"), {"action": "rule."})
     assert len(response.context["rows"]) == 50
     assert response.context["page"].paginator.count == 63

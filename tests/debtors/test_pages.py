@@ -48,12 +48,12 @@ def test_htmx_gets_the_results_alone(login, manager, team_account):
 def test_list_queries_do_not_grow(login, manager, team, creditor, django_assert_num_queries):
     client = login(manager)
     AccountFactory.create_batch(3, creditor=creditor, team=team)
-    # session, user, savepoint, count, the user's team (navigation), creditor and collector choices of the
-    # filters, one page of accounts with their joins, release
-    with django_assert_num_queries(9):
+    # session, user, savepoint, count, the user's team (navigation), plans waiting for approval (navigation),
+    # creditor and collector choices of the filters, one page of accounts with their joins, release
+    with django_assert_num_queries(10):
         client.get(reverse("debtors:account_list"))
     AccountFactory.create_batch(30, creditor=creditor, team=team)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("debtors:account_list"))
 
 
