@@ -30,8 +30,9 @@ PERIODIC_JOBS = (
     PeriodicJob(
         name="Review payment plans and promises",
         task="payment_plans.tasks.plans_review_task",
-        description="Daily at 06:00 UTC, before the first team's working day: missed installments, broken plans "
+        description="Daily at 12:00 UTC, when the UTC date is the local date from Hawaii to eastern Australia, so no "
+                    "promise is judged before its day ends where it was made: missed installments, broken plans "
                     "and broken promises put their accounts back in the queue. Safe to run again by hand.",
-        crontab={"minute": "0", "hour": "6"},
+        crontab={"minute": "0", "hour": "12"},
     ),
 )

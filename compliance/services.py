@@ -151,10 +151,11 @@ def _follow_disputes(*, actor, account) -> None:
     account = lock_account(account)
     has_open = Dispute.objects.filter(account=account, status=Dispute.Status.OPEN).exists()
     if has_open and account.status in Account.WORKABLE_STATUSES:
-        account_status_change(actor=actor, account=account, status=Account.Status.DISPUTED, reason="dispute raised")
+        account_status_change(actor=actor, account=account, status=Account.Status.DISPUTED, reason="dispute raised",
+                              automatic=True)
     elif not has_open and account.status == Account.Status.DISPUTED:
         account_status_change(actor=actor, account=account, status=Account.Status.ACTIVE,
-                              reason="no dispute left open")
+                              reason="no dispute left open", automatic=True)
 
 
 @transaction.atomic

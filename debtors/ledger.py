@@ -25,6 +25,8 @@ CENT = Decimal("0.01")
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,99}$")
 # The ledger sets these when a balance is cleared; nobody chooses them by hand.
 LEDGER_STATUSES = (AccountStatus.PAID, AccountStatus.SETTLED)
+# These follow from a plan or a promise being recorded, never chosen by hand.
+FOLLOWING_STATUSES = (AccountStatus.PLAN, AccountStatus.PROMISE)
 # Ending collection is a manager's decision.
 MANAGER_STATUSES = (AccountStatus.WRITTEN_OFF, AccountStatus.CLOSED, AccountStatus.RECALLED)
 # Statuses from which a cleared balance makes the account paid.
@@ -181,14 +183,31 @@ def allocate_to_plans(*, actor: User, payment: Payment) -> None:
     payment_allocate(actor=actor, payment=payment)
 
 
-def settlement_discount_post(*, actor: User | None, account: Account, amount: Decimal, plan_id: int) -> Transaction:
-    """Forgive what a completed settlement left of the balance: the account becomes `settled`."""
+def settlement_discount_post(*, actor: User | None, account: Account, amount: Decimal,
+                             plan_id: int) -> Transaction | None:
+    """Forgive what a completed settlement left of the balance (never more than is left, nothing when the debtor
+    paid it all): the account becomes `settled`."""
     locked = lock_account(account)
-    if amount != locked.balance:
-        raise DomainError(f"The settlement forgives {amount} but {locked.balance} is left.", field="discount_amount")
+    amount = min(amount, locked.balance)
+    if amount <= 0:
+        return None
+    earlier = Transaction.objects.filter(account=locked, kind=Transaction.Kind.SETTLEMENT_DISCOUNT).count()
     return _post(account=locked, kind=Transaction.Kind.SETTLEMENT_DISCOUNT, amount=-amount,
-                 effective_on=timezone.localdate(), actor=actor, idempotency_key=f"settlement:{plan_id}",
+                 effective_on=timezone.localdate(), actor=actor, idempotency_key=f"settlement:{plan_id}:{earlier + 1}",
                  memo=f"Settlement of plan {plan_id}", cleared_status=AccountStatus.SETTLED)
+
+
+def settlement_discount_reverse(*, actor: User | None, account: Account, plan_id: int) -> Transaction | None:
+    """Take back a settlement's discount when a payment it relied on is reversed: the balance is owed again."""
+    locked = lock_account(account)
+    discount = (Transaction.objects.filter(account=locked, kind=Transaction.Kind.SETTLEMENT_DISCOUNT,
+                                           idempotency_key__startswith=f"settlement:{plan_id}:",
+                                           reversed_by__isnull=True).first())
+    if discount is None:
+        return None
+    return _post(account=locked, kind=Transaction.Kind.REVERSAL, amount=-discount.amount,
+                 effective_on=timezone.localdate(), actor=actor, idempotency_key=f"reversal:{discount.pk}",
+                 memo="Settlement reopened: a payment was reversed", reverses=discount)
 
 
 @transaction.atomic
@@ -212,20 +231,25 @@ def adjustment_post(*, actor: User, account: Account, amount: Decimal, reason: s
 
 def manual_statuses(actor: User) -> frozenset[str]:
     """The statuses this user may choose by hand (the status machine still decides from which status)."""
-    chosen = set(AccountStatus.values) - set(LEDGER_STATUSES)
+    chosen = set(AccountStatus.values) - set(LEDGER_STATUSES) - set(FOLLOWING_STATUSES)
     if actor.role not in (Role.MANAGER, Role.ADMIN):
         chosen -= set(MANAGER_STATUSES)
     return frozenset(chosen)
 
 
 @transaction.atomic
-def account_status_change(*, actor: User | None, account: Account, status: str, reason: str = "") -> Account:
-    """Move an account to another status, if the status machine and the user's role allow it (`actor` None: the
-    system, e.g. the daily review of broken plans)."""
+def account_status_change(*, actor: User | None, account: Account, status: str, reason: str = "",
+                          automatic: bool = False) -> Account:
+    """Move an account to another status, if the status machine and the user's role allow it. `automatic`: the
+    status follows from something recorded (a plan, a promise, a dispute), so the role's manual choices do not
+    apply; `actor` None: the system did it (the daily review)."""
     if status in LEDGER_STATUSES:
         raise DomainError("Paid and settled follow from the ledger: record the payment or settlement instead.",
                           field="status")
-    if actor is not None and status not in manual_statuses(actor):
+    if status in FOLLOWING_STATUSES and not automatic:
+        raise DomainError("On a plan and promise to pay follow from recording one: use Build a plan or Record "
+                          "promise instead.", field="status")
+    if not automatic and actor is not None and status not in manual_statuses(actor):
         raise DomainError("Only managers and admins close, recall or write off accounts.", field="status")
     locked = lock_account(account)
     if locked.status == status:

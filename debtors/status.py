@@ -10,13 +10,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.ACTIVE: frozenset(_COLLECTING - {S.ACTIVE}),
     S.PROMISE: frozenset(_COLLECTING - {S.PROMISE}),
     S.PLAN: frozenset(_COLLECTING - {S.PLAN}),
-    # A dispute is resolved before anything else happens, but money may still arrive.
-    S.DISPUTED: frozenset({S.ACTIVE, S.PAID, S.CLOSED, S.RECALLED, S.WRITTEN_OFF}),
+    # A dispute is resolved before anything else happens, but money may still arrive (and complete a settlement).
+    S.DISPUTED: frozenset({S.ACTIVE, S.PAID, S.SETTLED, S.CLOSED, S.RECALLED, S.WRITTEN_OFF}),
     # A reversed payment reopens a paid or settled account, to the dispute or write-off it interrupted if any.
     S.PAID: frozenset({S.ACTIVE, S.DISPUTED, S.WRITTEN_OFF, S.CLOSED}),
     S.SETTLED: frozenset({S.ACTIVE, S.DISPUTED, S.WRITTEN_OFF, S.CLOSED}),
     # Money can still arrive after a write-off.
-    S.WRITTEN_OFF: frozenset({S.ACTIVE, S.PAID, S.RECALLED, S.CLOSED}),
+    S.WRITTEN_OFF: frozenset({S.ACTIVE, S.PAID, S.SETTLED, S.RECALLED, S.CLOSED}),
     # The creditor may place a recalled account again.
     S.RECALLED: frozenset({S.NEW}),
     S.CLOSED: frozenset(),

@@ -30,7 +30,11 @@ def due_dates(start_on: date, frequency: str, count: int, *, skip: int = 0) -> l
     start, so monthly dates keep its day where the month has it and fall on the month's last day otherwise
     (31 January, 28 or 29 February, 31 March), never drifting."""
     step = STEPS[frequency]
-    return [start_on + step * index for index in range(skip, skip + count)]
+    try:
+        return [start_on + step * index for index in range(skip, skip + count)]
+    except (OverflowError, ValueError):  # past the year 9999
+        raise DomainError("The schedule would run past any date we can store: start sooner.",
+                          field="start_on") from None
 
 
 def split(amount: Decimal, count: int) -> list[Decimal]:
@@ -57,6 +61,8 @@ def build_schedule(*, total: Decimal, frequency: str, start_on: date, down_payme
         if not installment_amount or installment_amount <= 0:
             raise DomainError("Give the number of installments or the amount of each.", field="installment_count")
         count = math.ceil(rest / installment_amount)  # the last one takes what is left
+        if count > MAX_INSTALLMENTS:
+            raise DomainError(f"A plan has at most {MAX_INSTALLMENTS} installments.", field="installment_amount")
         amounts = [installment_amount] * (count - 1) + [rest - installment_amount * (count - 1)]
     else:
         if installment_count < 1:

@@ -4,6 +4,7 @@ A plan within its proposer's authority (collections_crm.AuthorityLimit) is activ
 a manager of the account's team (or an admin) other than the proposer, with the reasons it needs approval.
 """
 
+import zoneinfo
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +17,13 @@ from collections_crm.errors import Conflict, DomainError, Forbidden
 from collections_crm.roles import Role
 from collections_crm.selectors import authority_limit_for
 from compliance.services import audit_record
-from debtors.ledger import account_status_change, lock_account, money, settlement_discount_post
+from debtors.ledger import (
+    account_status_change,
+    lock_account,
+    money,
+    settlement_discount_post,
+    settlement_discount_reverse,
+)
 from debtors.models import Account, Payment
 from payment_plans.models import OPEN_PLAN_STATUSES, Installment, PaymentAllocation, PaymentPlan, PromiseToPay
 from payment_plans.schedule import ScheduledInstallment, build_schedule
@@ -38,14 +45,26 @@ class PlanTerms:
         return [item for item in self.schedule if not item.is_down_payment]
 
 
-def plan_months(schedule: list[ScheduledInstallment]) -> int:
-    """Calendar months from the first due date to the last, a started month counting whole."""
-    span = relativedelta(schedule[-1].due_on, schedule[0].due_on)
+# How far ahead a plan may start or resume, and a promise fall due.
+PLAN_HORIZON_DAYS = 365
+PROMISE_HORIZON_DAYS = 90
+
+
+def local_today(account: Account) -> date:
+    """Today where the account is worked (its team's zone): the day a collector means by "today"."""
+    zone = zoneinfo.ZoneInfo(account.team.timezone) if account.team_id else None
+    return timezone.localdate(timezone=zone)
+
+
+def plan_months(schedule: list[ScheduledInstallment], *, today: date) -> int:
+    """Calendar months from today to the last due date, a started month counting whole (a late start does not
+    escape the limit)."""
+    span = relativedelta(schedule[-1].due_on, min(today, schedule[0].due_on))
     return span.years * 12 + span.months + (1 if span.days else 0)
 
 
-def approval_reasons(*, proposer, currency: str, discount_pct: Decimal,
-                     schedule: list[ScheduledInstallment]) -> list[str]:
+def approval_reasons(*, proposer, currency: str, discount_pct: Decimal, schedule: list[ScheduledInstallment],
+                     today: date) -> list[str]:
     """What in these terms goes beyond the proposer's authority (empty: within it)."""
     limit = authority_limit_for(user=proposer, currency=currency)
     if limit is None:
@@ -58,7 +77,7 @@ def approval_reasons(*, proposer, currency: str, discount_pct: Decimal,
         reasons.append(f"A {discount_pct}% discount is more than the {limit.max_discount_pct}% you may give.")
     if len(regular) > limit.max_installments:
         reasons.append(f"{len(regular)} installments are more than the {limit.max_installments} you may agree.")
-    if (months := plan_months(schedule)) > limit.max_plan_months:
+    if (months := plan_months(schedule, today=today)) > limit.max_plan_months:
         reasons.append(f"{months} months are longer than the {limit.max_plan_months} you may agree.")
     if regular and regular[0].amount < limit.min_installment_amount:
         reasons.append(f"Installments of {regular[0].amount} {currency} are below the "
@@ -75,8 +94,11 @@ def plan_terms(*, proposer, account: Account, kind: str, total_amount: Decimal, 
     money(total_amount, field="total_amount")
     money(discount_amount, field="discount_amount", allow_zero=True)
     money(down_payment, field="down_payment", allow_zero=True)
-    if start_on < timezone.localdate():
+    today = local_today(account)
+    if start_on < today:
         raise DomainError("A plan cannot start in the past.", field="start_on")
+    if start_on > today + timedelta(days=PLAN_HORIZON_DAYS):
+        raise DomainError(f"A plan starts within {PLAN_HORIZON_DAYS} days.", field="start_on")
     if kind == PaymentPlan.Kind.SETTLEMENT:
         if discount_amount == 0:
             raise DomainError("A settlement forgives part of the balance: give the discount.", field="discount_amount")
@@ -92,7 +114,8 @@ def plan_terms(*, proposer, account: Account, kind: str, total_amount: Decimal, 
                               installment_count=installment_count, installment_amount=installment_amount)
     discount_pct = (discount_amount * 100 / (total_amount + discount_amount)).quantize(Decimal("0.01"))
     return PlanTerms(schedule, discount_pct, approval_reasons(proposer=proposer, currency=account.currency,
-                                                              discount_pct=discount_pct, schedule=schedule))
+                                                              discount_pct=discount_pct, schedule=schedule,
+                                                              today=today))
 
 
 @transaction.atomic
@@ -131,7 +154,8 @@ def plan_propose(*, actor, account: Account, kind: str, total_amount: Decimal, f
 
 def _put_account_on_plan(*, actor, account: Account) -> None:
     if account.status != Account.Status.PLAN:
-        account_status_change(actor=actor, account=account, status=Account.Status.PLAN, reason="plan in force")
+        account_status_change(actor=actor, account=account, status=Account.Status.PLAN, reason="plan in force",
+                              automatic=True)
 
 
 def _decide(*, actor, plan: PaymentPlan, status: str, note: str) -> PaymentPlan:
@@ -156,10 +180,19 @@ def _decide(*, actor, plan: PaymentPlan, status: str, note: str) -> PaymentPlan:
 
 @transaction.atomic
 def plan_approve(*, actor, plan: PaymentPlan, note: str = "") -> PaymentPlan:
+    """Approve a waiting plan if its terms still hold: the account is being worked, the plan has not missed its
+    start, and the balance still covers it (a settlement: still matches it)."""
+    account = lock_account(plan.account)  # the account first, as the ledger does: no deadlock with a payment
+    if account.status not in Account.WORKABLE_STATUSES:
+        raise Conflict(f"The account is {account.get_status_display().lower()} now: reject the plan instead.")
+    if plan.start_on < local_today(account):
+        raise Conflict("The plan's start date has passed: reject it and propose it again with a new start.")
+    owed = plan.total_amount + plan.discount_amount
+    if owed > account.balance or (plan.kind == PaymentPlan.Kind.SETTLEMENT and owed != account.balance):
+        raise Conflict(f"The balance is {account.balance} {account.currency} now, which no longer matches the "
+                       f"plan: reject it and propose it again.")
     plan = _decide(actor=actor, plan=plan, status=PaymentPlan.Status.ACTIVE, note=note)
-    account = lock_account(plan.account)
-    if account.status in Account.WORKABLE_STATUSES:
-        _put_account_on_plan(actor=actor, account=account)
+    _put_account_on_plan(actor=actor, account=account)
     return plan
 
 
@@ -167,6 +200,7 @@ def plan_approve(*, actor, plan: PaymentPlan, note: str = "") -> PaymentPlan:
 def plan_reject(*, actor, plan: PaymentPlan, note: str = "") -> PaymentPlan:
     if not note.strip():
         raise DomainError("Say why the plan is rejected, so the collector can propose another.", field="note")
+    lock_account(plan.account)
     return _decide(actor=actor, plan=plan, status=PaymentPlan.Status.REJECTED, note=note)
 
 
@@ -182,14 +216,19 @@ def promise_create(*, actor, account: Account, amount: Decimal, promised_on: dat
     if amount > account.balance:
         raise DomainError(f"The promise is more than the balance of {account.balance} {account.currency}.",
                           field="amount")
-    if promised_on < timezone.localdate():
+    today = local_today(account)
+    if promised_on < today:
         raise DomainError("A promise is to pay today or later.", field="promised_on")
+    if promised_on > today + timedelta(days=PROMISE_HORIZON_DAYS):
+        raise DomainError(f"A promise falls due within {PROMISE_HORIZON_DAYS} days; agree a plan for longer.",
+                          field="promised_on")
     promise = PromiseToPay.objects.create(account=account, amount=amount, currency=account.currency,
                                           promised_on=promised_on, created_by=actor)
     audit_record(actor=actor, action="promise.recorded", target=account,
                  data={"promise": promise.pk, "amount": amount, "promised_on": promised_on})
     if account.status in (Account.Status.NEW, Account.Status.ACTIVE):
-        account_status_change(actor=actor, account=account, status=Account.Status.PROMISE, reason="promise to pay")
+        account_status_change(actor=actor, account=account, status=Account.Status.PROMISE, reason="promise to pay",
+                              automatic=True)
     return promise
 
 
@@ -200,15 +239,16 @@ def plan_cancel(*, actor, plan: PaymentPlan, reason: str) -> PaymentPlan:
         raise Forbidden("Your role cannot cancel plans.")
     if not reason.strip():
         raise DomainError("Say why the plan is cancelled.", field="reason")
+    account = lock_account(plan.account)
     cancelled = PaymentPlan.objects.filter(pk=plan.pk, status__in=OPEN_PLAN_STATUSES).update(
         status=PaymentPlan.Status.CANCELLED, decision_note=reason.strip(), updated_at=timezone.now())
     if cancelled != 1:
         raise Conflict("This plan is no longer open.")
     Installment.objects.filter(plan=plan, status=Installment.Status.PENDING).update(
         status=Installment.Status.CANCELLED)
-    account = lock_account(plan.account)
     if account.status == Account.Status.PLAN:
-        account_status_change(actor=actor, account=account, status=Account.Status.ACTIVE, reason="plan cancelled")
+        account_status_change(actor=actor, account=account, status=Account.Status.ACTIVE, reason="plan cancelled",
+                              automatic=True)
     audit_record(actor=actor, action="plan.cancelled", target=account, data={"plan": plan.pk, "reason": reason})
     plan.refresh_from_db()
     return plan
@@ -253,7 +293,8 @@ def _complete(*, actor, plan: PaymentPlan) -> None:
     if plan.kind == PaymentPlan.Kind.SETTLEMENT and plan.discount_amount:
         settlement_discount_post(actor=actor, account=account, amount=plan.discount_amount, plan_id=plan.pk)
     elif account.status == Account.Status.PLAN:
-        account_status_change(actor=actor, account=account, status=Account.Status.ACTIVE, reason="plan completed")
+        account_status_change(actor=actor, account=account, status=Account.Status.ACTIVE, reason="plan completed",
+                              automatic=True)
     audit_record(actor=actor, action="plan.completed", target=account, data={"plan": plan.pk})
 
 
@@ -261,49 +302,67 @@ def _give_back(*, actor, payment) -> None:
     allocations = list(PaymentAllocation.objects.select_for_update().filter(payment=payment, is_reversed=False)
                        .select_related("installment__plan"))
     plans = set()
+    # What an installment owes again: pending while its plan runs (the review marks it missed if overdue),
+    # missed on a broken plan, cancelled on a cancelled one.
+    status_after = {PaymentPlan.Status.BROKEN: Installment.Status.MISSED,
+                    PaymentPlan.Status.CANCELLED: Installment.Status.CANCELLED}
     for allocation in allocations:
         installment = allocation.installment
         installment.paid_amount -= allocation.amount
-        installment.status = Installment.Status.PENDING  # the daily review marks it missed again if overdue
+        installment.status = status_after.get(installment.plan.status, Installment.Status.PENDING)
         installment.save(update_fields=["paid_amount", "status"])
         plans.add(installment.plan)
     PaymentAllocation.objects.filter(pk__in=[allocation.pk for allocation in allocations]).update(is_reversed=True)
     for plan in plans:
-        if plan.status == PaymentPlan.Status.COMPLETED:
-            PaymentPlan.objects.filter(pk=plan.pk).update(status=PaymentPlan.Status.ACTIVE, updated_at=timezone.now())
-            account = lock_account(plan.account)
-            if account.status in (Account.Status.ACTIVE, Account.Status.NEW):
-                _put_account_on_plan(actor=actor, account=account)
-            audit_record(actor=actor, action="plan.reopened", target=account,
-                         data={"plan": plan.pk, "reason": "payment reversed"})
+        if plan.status != PaymentPlan.Status.COMPLETED:
+            continue
+        if plan.kind == PaymentPlan.Kind.SETTLEMENT:
+            settlement_discount_reverse(actor=actor, account=plan.account, plan_id=plan.pk)
+        account = lock_account(plan.account)
+        if PaymentPlan.objects.filter(account=account, status__in=OPEN_PLAN_STATUSES).exists():
+            continue  # a newer plan holds the account; this one stays completed, its installments owed again
+        PaymentPlan.objects.filter(pk=plan.pk).update(status=PaymentPlan.Status.ACTIVE, updated_at=timezone.now())
+        if account.status in (Account.Status.ACTIVE, Account.Status.NEW):
+            _put_account_on_plan(actor=actor, account=account)
+        audit_record(actor=actor, action="plan.reopened", target=account,
+                     data={"plan": plan.pk, "reason": "payment reversed"})
 
 
 def promises_review(*, actor, account: Account, today: date) -> None:
-    """Kept: payments received between a promise's making and its date reach its amount. Broken: its date has
-    passed without that. A kept promise whose payment is reversed is judged again. The account leaves `promise`
-    when no promise is pending."""
-    promises = list(PromiseToPay.objects.select_for_update().filter(
-        account=account, status__in=(PromiseToPay.Status.PENDING, PromiseToPay.Status.KEPT)))
+    """Judge the account's promises again. Payments go to promises in the order of their dates, each payment counted
+    once: a promise is kept when the payments received between its making and its date reach its amount, broken
+    when its date has passed without that, pending until then. The account is `promise` exactly while one is
+    pending (and it is being worked)."""
+    account = lock_account(account)  # the account first, as the ledger does: no deadlock with a payment
+    promises = list(PromiseToPay.objects.select_for_update().filter(account=account).exclude(
+        status=PromiseToPay.Status.CANCELLED).order_by("promised_on", "id"))
     if not promises:
         return
-    received = list(Payment.objects.filter(account=account, reversal__isnull=True).values_list("received_on",
-                                                                                                "amount"))
+    left = [[day, amount] for day, amount in Payment.objects.filter(account=account, reversal__isnull=True)
+            .order_by("received_on", "id").values_list("received_on", "amount")]
     now = timezone.now()
     for promise in promises:
-        paid = sum((amount for day, amount in received
-                    if timezone.localtime(promise.created_at).date() <= day <= promise.promised_on), Decimal("0"))
-        status = (PromiseToPay.Status.KEPT if paid >= promise.amount
+        made_on, needed = timezone.localtime(promise.created_at).date(), promise.amount
+        for payment in left:
+            if made_on <= payment[0] <= promise.promised_on and needed > 0:
+                used = min(payment[1], needed)
+                payment[1] -= used
+                needed -= used
+        status = (PromiseToPay.Status.KEPT if needed == 0
                   else PromiseToPay.Status.PENDING if promise.promised_on >= today else PromiseToPay.Status.BROKEN)
         if status != promise.status:
-            PromiseToPay.objects.filter(pk=promise.pk).update(status=status, resolved_at=None if status ==
-                                                              PromiseToPay.Status.PENDING else now)
+            PromiseToPay.objects.filter(pk=promise.pk).update(
+                status=status, resolved_at=None if status == PromiseToPay.Status.PENDING else now)
             action = "promise.reopened" if status == PromiseToPay.Status.PENDING else f"promise.{status}"
             audit_record(actor=actor, action=action, target=account, data={"promise": promise.pk})
-    account = lock_account(account)
     pending = PromiseToPay.objects.filter(account=account, status=PromiseToPay.Status.PENDING).exists()
     if account.status == Account.Status.PROMISE and not pending:
-        account_status_change(actor=actor, account=account, status=Account.Status.ACTIVE, reason="promise resolved")
+        account_status_change(actor=actor, account=account, status=Account.Status.ACTIVE, reason="promise resolved",
+                              automatic=True)
         Account.objects.filter(pk=account.pk).update(next_action_at=now)
+    elif account.status in (Account.Status.NEW, Account.Status.ACTIVE) and pending:
+        account_status_change(actor=actor, account=account, status=Account.Status.PROMISE,
+                              reason="promise pending again", automatic=True)
 
 
 def plans_review(*, today: date) -> dict[str, int]:
@@ -335,13 +394,13 @@ def plans_review(*, today: date) -> dict[str, int]:
 def plan_break(*, plan_id: int) -> int:
     """Mark a plan in force broken (the review found a missed installment) and return its account to the queue;
     1 if this call broke it, 0 if it was no longer in force."""
+    account = lock_account(PaymentPlan.objects.select_related("account").get(pk=plan_id).account)
     if not PaymentPlan.objects.filter(pk=plan_id, status=PaymentPlan.Status.ACTIVE).update(
             status=PaymentPlan.Status.BROKEN, updated_at=timezone.now()):
         return 0  # another run broke it first
-    plan = PaymentPlan.objects.select_related("account").get(pk=plan_id)
-    account = lock_account(plan.account)
     if account.status == Account.Status.PLAN:
-        account_status_change(actor=None, account=account, status=Account.Status.ACTIVE, reason="plan broken")
+        account_status_change(actor=None, account=account, status=Account.Status.ACTIVE, reason="plan broken",
+                              automatic=True)
     Account.objects.filter(pk=account.pk).update(next_action_at=timezone.now())
     audit_record(actor=None, action="plan.broken", target=account, data={"plan": plan_id})
     return 1
@@ -355,11 +414,13 @@ def plan_defer(*, actor, plan: PaymentPlan, resume_on: date, reason: str) -> Pay
         raise Forbidden("Only managers and admins defer plans for hardship.")
     if not reason.strip():
         raise DomainError("Say what hardship the deferral answers.", field="reason")
+    account = lock_account(plan.account)
     plan = PaymentPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PaymentPlan.Status.ACTIVE:
         raise Conflict("Only a plan in force can be deferred.")
-    if resume_on <= timezone.localdate():
-        raise DomainError("Payments resume on a later date.", field="resume_on")
+    today = local_today(account)
+    if not today < resume_on <= today + timedelta(days=PLAN_HORIZON_DAYS):
+        raise DomainError(f"Payments resume after today and within {PLAN_HORIZON_DAYS} days.", field="resume_on")
     unpaid = list(plan.installments.select_for_update().exclude(status=Installment.Status.PAID).order_by("sequence"))
     if not unpaid:
         raise Conflict("Every installment of this plan is paid.")
@@ -377,10 +438,11 @@ def plan_defer(*, actor, plan: PaymentPlan, resume_on: date, reason: str) -> Pay
     for number, scheduled in enumerate(schedule, 1):
         if reusable:
             Installment.objects.filter(pk=reusable.pop(0).pk).update(
-                due_on=scheduled.due_on, amount=scheduled.amount, status=Installment.Status.PENDING)
+                due_on=scheduled.due_on, amount=scheduled.amount, status=Installment.Status.PENDING,
+                is_down_payment=False)
         else:
             Installment.objects.create(plan=plan, sequence=last + number, due_on=scheduled.due_on,
                                        amount=scheduled.amount)
-    audit_record(actor=actor, action="plan.deferred", target=plan.account, data={
+    audit_record(actor=actor, action="plan.deferred", target=account, data={
         "plan": plan.pk, "resume_on": resume_on, "owed": owed, "reason": reason.strip()})
     return plan

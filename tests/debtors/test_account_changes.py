@@ -54,9 +54,11 @@ def test_status_changes_follow_the_status_machine(api_client, collector, team_ac
     api_client.force_authenticate(collector)
     url = f"/api/v1/accounts/{team_account.pk}/"
     assert api_client.patch(url, {"status": "disputed", "reason": "Debtor disputes"}).json()["status"] == "disputed"
-    refused = api_client.patch(url, {"status": "plan"})
+    refused = api_client.patch(url, {"status": "new"})
     assert refused.status_code == 400
-    assert refused.json()["status"][0].startswith("An account that is disputed cannot become on a plan")
+    assert refused.json()["status"][0].startswith("An account that is disputed cannot become new")
+    by_hand = api_client.patch(url, {"status": "plan"})
+    assert by_hand.json()["status"][0].startswith("On a plan and promise to pay follow from recording one")
     assert api_client.patch(url, {"status": "sleeping"}).status_code == 400
     team_account.refresh_from_db()
     assert team_account.status == "disputed"

@@ -161,8 +161,8 @@ def test_illegal_status_changes_are_refused_with_the_allowed_ones(account, admin
         account_status_change(actor=admin_user, account=account, status="active")
     other = AccountFactory()
     account_status_change(actor=admin_user, account=other, status="disputed")
-    with pytest.raises(IllegalTransition, match=r"disputed cannot become on a plan \(it can become: .*active"):
-        account_status_change(actor=admin_user, account=other, status="plan")
+    with pytest.raises(IllegalTransition, match=r"disputed cannot become new \(it can become: .*active"):
+        account_status_change(actor=admin_user, account=other, status="new")
 
 
 def test_the_ledger_refuses_edits(account):

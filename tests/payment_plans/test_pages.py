@@ -94,7 +94,7 @@ def test_the_preview_says_why_a_manager_must_approve(login, collector, team_acco
     page = preview(login(collector), team_account, installment_count="12")
     assert "Needs a manager's approval" in page
     assert "12 installments are more than the 6 you may agree." in page
-    assert "11 months are longer than the 6 you may agree." in page
+    assert "12 months are longer than the 6 you may agree." in page  # counted from today, not the first due date
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
