@@ -108,3 +108,11 @@ class CancelForm(forms.Form):
     reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="Why the plan ends now, e.g. the debtor changed their mind or a better plan "
                                        "replaces it.")
+
+
+class DeferForm(forms.Form):
+    resume_on = forms.DateField(label="Payments resume on", widget=DATE,
+                                help_text="Nothing falls due before this date; what is owed is spread again from it "
+                                          "over as many installments as were left.")
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="The hardship the pause answers, e.g. a hospital stay or a lost job.")

@@ -56,6 +56,8 @@ class PaymentPlan(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=500, blank=True)
     grace_days = models.PositiveSmallIntegerField(default=5, help_text="Days after a due date before it is missed.")
+    resumes_on = models.DateField(null=True, blank=True,
+                                  help_text="After a hardship deferral: nothing falls due before this date.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -310,7 +310,10 @@ def _give_back(*, actor, payment) -> None:
         installment = allocation.installment
         installment.paid_amount -= allocation.amount
         installment.status = status_after.get(installment.plan.status, Installment.Status.PENDING)
-        installment.save(update_fields=["paid_amount", "status"])
+        resumes_on = installment.plan.resumes_on
+        if resumes_on and installment.due_on < resumes_on:  # owed again, but not during a hardship pause
+            installment.due_on = resumes_on
+        installment.save(update_fields=["paid_amount", "status", "due_on"])
         plans.add(installment.plan)
     PaymentAllocation.objects.filter(pk__in=[allocation.pk for allocation in allocations]).update(is_reversed=True)
     for plan in plans:
@@ -443,6 +446,8 @@ def plan_defer(*, actor, plan: PaymentPlan, resume_on: date, reason: str) -> Pay
         else:
             Installment.objects.create(plan=plan, sequence=last + number, due_on=scheduled.due_on,
                                        amount=scheduled.amount)
+    PaymentPlan.objects.filter(pk=plan.pk).update(resumes_on=resume_on, updated_at=timezone.now())
     audit_record(actor=actor, action="plan.deferred", target=account, data={
         "plan": plan.pk, "resume_on": resume_on, "owed": owed, "reason": reason.strip()})
+    plan.refresh_from_db()
     return plan

@@ -9,5 +9,6 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/decide/", views.plan_decide, name="plan_decide"),
     path("plans/<int:pk>/cancel/", views.plan_cancel, name="plan_cancel"),
+    path("plans/<int:pk>/defer/", views.plan_defer, name="plan_defer"),
     path("approvals/", views.approval_queue, name="approval_queue"),
 ]

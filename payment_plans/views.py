@@ -19,7 +19,7 @@ from collections_crm.scoping import get_visible_or_404
 from collections_crm.selectors import authority_limit_for
 from debtors.models import Account
 from payment_plans import selectors, services
-from payment_plans.forms import CancelForm, DecisionForm, PlanForm, PromiseForm
+from payment_plans.forms import CancelForm, DecisionForm, DeferForm, PlanForm, PromiseForm
 from payment_plans.models import OPEN_PLAN_STATUSES, PaymentPlan
 
 STAFF = (Role.COLLECTOR, Role.MANAGER, Role.ADMIN)
@@ -187,6 +187,19 @@ def plan_cancel(request, pk: int):
               f"for {account.debtor}",
         save=lambda data: _outcome(services.plan_cancel(actor=request.user, plan=plan, **data)),
         success_url=_account_url(account), breadcrumbs=(*_account_crumbs(account), ("Plan", _plan_url(plan))))
+
+
+@area_required(Area.APPROVALS)
+def plan_defer(request, pk: int):
+    """Pause a plan in force for hardship (managers and admins): the schedule is spread again from a later date."""
+    plan = _visible_plan(request, pk)
+    account = plan.account
+    return _form_page(
+        request, DeferForm(submitted(request)), submit_label="Defer plan", done="Plan deferred: payments resume on "
+        "{0.resumes_on:%Y-%m-%d}.", back_to=_plan_url(plan),
+        title=f"Defer the plan of {intcomma(plan.total_amount)} {plan.currency} for {account.debtor}",
+        save=lambda data: services.plan_defer(actor=request.user, plan=plan, **data),
+        success_url=_plan_url(plan), breadcrumbs=(*_account_crumbs(account), ("Plan", _plan_url(plan))))
 
 
 @area_required(Area.APPROVALS)

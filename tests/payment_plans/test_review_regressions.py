@@ -153,3 +153,32 @@ def test_extreme_terms_are_a_400(api_client, manager, team_account, changes, fie
     response = api_client.post("/api/v1/payment-plans/preview/", body, format="json")
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_a_payment_reversed_after_a_deferral_is_owed_from_the_resume_date(account, manager, admin_user):
+    from payment_plans.services import plan_defer
+
+    plan = plan_propose(actor=manager, account=account, kind="installments", total_amount=Decimal("900.00"),
+                        frequency="monthly", start_on=TODAY, installment_count=3)
+    payment = pay(account, admin_user, "300.00")
+    resume_on = TODAY + timedelta(days=90)
+    plan_defer(actor=manager, plan=plan, resume_on=resume_on, reason="Hospital stay")
+    payment_reverse(actor=admin_user, payment=payment, reason="Bounced")
+    assert min(plan.installments.exclude(status="paid").values_list("due_on", flat=True)) >= resume_on
+    assert sum(item.amount for item in plan.installments.all()) == Decimal("900.00")
+
+
+def test_a_manager_defers_a_plan_from_its_page(login, manager, collector, team_account):
+    from django.urls import reverse
+
+    plan = plan_propose(actor=manager, account=team_account, kind="installments", total_amount=Decimal("1200.00"),
+                        frequency="monthly", start_on=TODAY, installment_count=4)
+    url = reverse("payment_plans:plan_defer", args=[plan.pk])
+    assert login(collector).get(url).status_code == 403
+    resume_on = TODAY + timedelta(days=60)
+    response = login(manager).post(url, {"resume_on": str(resume_on), "reason": "Lost job"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.resumes_on == resume_on
+    assert f"nothing falls due before {resume_on:%Y-%m-%d}" in login(manager).get(
+        reverse("payment_plans:plan_detail", args=[plan.pk])).content.decode()
