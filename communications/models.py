@@ -1,8 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
+from collections_crm.scoping import ScopedQuerySet
+from communications.sandbox import check_template
 from debtors.models import ScopedThroughAccountQuerySet
 
 
@@ -81,3 +84,69 @@ class Interaction(models.Model):
     @property
     def is_conversation(self) -> bool:
         return self.channel == Channel.CALL and self.outcome in RIGHT_PARTY_OUTCOMES
+
+
+class MessageTemplateQuerySet(ScopedQuerySet):
+    """Templates are configuration: every internal user reads them (to send one), admins write them."""
+
+    def _all(self, user):
+        return self
+
+    scope_for_manager = scope_for_collector = _all
+
+    def usable(self):
+        return self.filter(status=MessageTemplate.Status.APPROVED, is_active=True)
+
+
+class MessageTemplate(models.Model):
+    """An SMS, email or letter with `{{ placeholders }}` from a fixed whitelist (communications/sandbox.py).
+
+    A template is used only once approved by someone other than its last editor; any edit sends it back to draft.
+    """
+
+    class TemplateChannel(models.TextChoices):
+        SMS = "sms", "SMS"
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft (waiting for approval)"
+        APPROVED = "approved", "Approved"
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=150)
+    channel = models.CharField(max_length=10, choices=TemplateChannel.choices)
+    language = models.CharField(max_length=10, default="en")
+    subject = models.CharField(max_length=200, blank=True, help_text="Email and letters only.")
+    body = models.TextField()
+    mentions_legal_action = models.BooleanField(
+        default=False, help_text="It speaks of suing or other legal action: never sent on time-barred debt.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    is_active = models.BooleanField(default=True)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MessageTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["channel", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=["sms", "email", "letter"]),
+                                   name="communications_template_channel"),
+            models.CheckConstraint(condition=Q(status="draft") | (Q(approved_by__isnull=False)
+                                                                  & ~Q(approved_by=F("edited_by"))),
+                                   name="communications_template_approved_by_another",
+                                   violation_error_message="A template is approved by someone other than its "
+                                                           "last editor."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_channel_display()})"
+
+    def clean(self):
+        check_template(self.body, field="body")
+        check_template(self.subject, field="subject")
+        if self.channel == self.TemplateChannel.SMS and self.subject:
+            raise ValidationError({"subject": "Text messages have no subject."})

@@ -1,4 +1,4 @@
-"""Writes to the interaction log."""
+"""Writes to the interaction log and to message templates."""
 
 from datetime import timedelta
 
@@ -6,10 +6,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from collections_crm.errors import DomainError
+from collections_crm.errors import Conflict, DomainError, Forbidden
+from collections_crm.roles import Role
 from collections_crm.validators import check_moment
-from communications.models import Interaction
-from compliance.services import audited_create
+from communications.models import Interaction, MessageTemplate
+from compliance.services import audited_create, audited_update, refuse_other_fields
 from debtors.models import Account
 
 # Clocks differ a little between a phone system and the server; anything later is a typing mistake.
@@ -37,3 +38,51 @@ def interaction_log(*, actor, account: Account, channel: str, direction: str = I
         Account.objects.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=occurred_at),
                                pk=account.pk).update(last_contact_at=occurred_at)
     return interaction
+
+
+TEMPLATE_EDITABLE = frozenset({"code", "name", "channel", "language", "subject", "body", "mentions_legal_action",
+                               "is_active"})
+
+
+def _require_admin(actor) -> None:
+    if actor.role != Role.ADMIN:
+        raise Forbidden("Only admins edit and approve message templates.")
+
+
+@transaction.atomic
+def template_create(*, actor, **fields) -> MessageTemplate:
+    """A new template, in draft until someone else approves it."""
+    _require_admin(actor)
+    refuse_other_fields(fields, TEMPLATE_EDITABLE)
+    return audited_create(actor=actor, instance=MessageTemplate(edited_by=actor, **fields), action="template.created",
+                          data={"code": fields.get("code"), "channel": fields.get("channel")})
+
+
+@transaction.atomic
+def template_update(*, actor, template: MessageTemplate, **changes) -> MessageTemplate:
+    """Edit a template; a change of what it says sends it back to draft, to be approved again."""
+    _require_admin(actor)
+    template = MessageTemplate.objects.select_for_update().get(pk=template.pk)
+    wording = {"channel", "language", "subject", "body", "mentions_legal_action"}
+    if any(changes.get(field, getattr(template, field)) != getattr(template, field) for field in wording):
+        changes = {**changes, "status": MessageTemplate.Status.DRAFT, "approved_by": None, "approved_at": None,
+                   "edited_by": actor}
+    audited_update(actor=actor, instance=template, changes=changes,
+                   editable=TEMPLATE_EDITABLE | {"status", "approved_by", "approved_at", "edited_by"},
+                   action="template.updated")
+    return template
+
+
+@transaction.atomic
+def template_approve(*, actor, template: MessageTemplate) -> MessageTemplate:
+    """Approve a draft for use: a second pair of eyes, so never its last editor."""
+    _require_admin(actor)
+    template = MessageTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.status == MessageTemplate.Status.APPROVED:
+        raise Conflict("This template is approved already.")
+    if template.edited_by_id == actor.pk:
+        raise Forbidden("You edited this template last: another admin approves it.")
+    audited_update(actor=actor, instance=template, changes={
+        "status": MessageTemplate.Status.APPROVED, "approved_by": actor, "approved_at": timezone.now()},
+        editable=frozenset({"status", "approved_by", "approved_at"}), action="template.approved")
+    return template

@@ -342,3 +342,19 @@ def _context(account, channels, at, rules) -> Context:
         last_payment_on = Payment.objects.filter(account=account.pk, reversal__isnull=True,
                                                  received_on__lte=local_today).aggregate(last=Max("received_on"))["last"]
     return Context(account, "", at, [], None, recent, holds, open_dispute, has_notice, first_at, last_payment_on)
+
+
+# The opt-out instruction every text and email carries where a pack's opt_out rule covers its channel.
+DEFAULT_OPT_OUT_NOTICES = {"sms": "Reply STOP to opt out.",
+                           "email": "To stop receiving these emails, reply STOP or tell us how you prefer to be "
+                                    "contacted."}
+
+
+def opt_out_notice(debtor, channel: str) -> str:
+    """The opt-out wording the debtor's packs require on this channel ("" when none asks for one)."""
+    rules = [rule for rule in applicable_rules(debtor)
+             if rule.kind == Rule.Kind.OPT_OUT and channel in rule.params.get("channels", ())]
+    if not rules or channel not in DEFAULT_OPT_OUT_NOTICES:
+        return ""
+    return next((rule.params["notice"] for rule in rules if rule.params.get("notice")),
+                DEFAULT_OPT_OUT_NOTICES[channel])

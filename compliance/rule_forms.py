@@ -105,12 +105,13 @@ PARAMETER_INPUTS = {
     "weekdays": _checkboxes([str(day) for day in range(7)], {str(day): name for day, name in enumerate(WEEKDAYS)},
                             coerce=int),
     "dates": lambda **options: ListField(lines=True, **options),
+    "notice": lambda **options: forms.CharField(max_length=300, **options),
 }
 PARAMETER_LABELS = {
     "per": "Count attempts about", "location": "Contact points counted", "notice_within_days": "Notice within (days)",
     "window_days": "Window (days)", "days": "Quiet days", "default_years": "Default years",
     "years_by_region": "Years by region (one CODE=YEARS per line)", "no_restart_regions": "No-restart regions",
-    "dates": "Dates (YYYY-MM-DD, one per line)", "phone_type": "Phone type",
+    "dates": "Dates (YYYY-MM-DD, one per line)", "phone_type": "Phone type", "notice": "Opt-out wording",
 }
 PARAMETER_HINTS = {
     "no_restart_regions": " Separate region codes with commas, e.g. NV, NY.",

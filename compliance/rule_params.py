@@ -53,6 +53,14 @@ def _whole(minimum, maximum):
     return check
 
 
+def _text(limit):
+    def check(value):
+        if not isinstance(value, str) or len(value) > limit:
+            raise ParamError(f"Give a text of at most {limit} characters.")
+        return value.strip()
+    return check
+
+
 def _clock(value):
     if not isinstance(value, str) or not HH_MM.fullmatch(value):
         raise ParamError("Give a time as HH:MM, e.g. 08:00.")
@@ -121,6 +129,8 @@ PARAMETERS = {
     },
     "opt_out": {
         "channels": (_channels, True, "Channels an opted-out contact point may not be reached on."),
+        "notice": (_text(300), False, "The opt-out instruction added to every text and email, e.g. \"Reply STOP "
+                                      "to opt out.\" (empty: the product's own wording)."),
     },
     "validation_period": {
         "notice_within_days": (_whole(1, 90), True, "Days after the first contact by which the validation notice "

@@ -156,6 +156,9 @@ STORAGES = {
 vars().update(email_config(env.str("EMAIL_URL", default="consolemail://")))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Collections CRM <no-reply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Where a debtor pays: `{{ payment_link }}` in message templates, with {reference} replaced by the account's
+# reference (e.g. https://pay.example.com/acme?ref={reference}).
+PAYMENT_LINK_URL = env.str("PAYMENT_LINK_URL", default="https://pay.example.com/?ref={reference}")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

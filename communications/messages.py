@@ -1,0 +1,54 @@
+"""What a template says to one debtor about one account: the sandbox's values, computed here and nowhere else."""
+
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.dateformat import format as date_format
+
+from communications.models import MessageTemplate
+from communications.sandbox import Rendered, render
+from compliance.engine import opt_out_notice
+from debtors.models import Account
+from payment_plans.models import Installment, PaymentPlan, PromiseToPay
+
+
+def _money(amount) -> str:
+    return intcomma(f"{amount:.2f}") if amount is not None else ""
+
+
+def _day(day) -> str:
+    return date_format(day, "j F Y") if day else ""
+
+
+def message_context(account: Account) -> dict[str, str]:
+    """Every placeholder's value for this account, as text (a few indexed queries)."""
+    debtor = account.debtor
+    installment = (Installment.objects.filter(plan__account=account, plan__status=PaymentPlan.Status.ACTIVE)
+                   .exclude(status=Installment.Status.PAID).order_by("due_on", "sequence").first())
+    promise = (PromiseToPay.objects.filter(account=account, status=PromiseToPay.Status.PENDING)
+               .order_by("promised_on").first())
+    collector = account.assigned_to.get_full_name() if account.assigned_to_id else ""
+    return {
+        "debtor_first_name": debtor.first_name or debtor.company_name or debtor.display_name,
+        "debtor_name": debtor.display_name,
+        "balance": _money(account.balance),
+        "currency": account.currency,
+        "account_reference": account.masked_reference,
+        "creditor_name": account.creditor.name,
+        "collector_name": collector or (f"the {account.team.name} team" if account.team_id else "our team"),
+        "next_installment_date": _day(installment.due_on) if installment else "",
+        "next_installment_amount": _money(installment.amount - installment.paid_amount) if installment else "",
+        "promise_date": _day(promise.promised_on) if promise else "",
+        "promise_amount": _money(promise.amount) if promise else "",
+        "payment_link": settings.PAYMENT_LINK_URL.format(reference=account.reference),
+    }
+
+
+def message_render(*, template: MessageTemplate, account: Account) -> Rendered:
+    """The template filled in for this account; texts and emails end with the opt-out wording the debtor's
+    compliance packs require."""
+    context = message_context(account)
+    html = template.channel != MessageTemplate.TemplateChannel.SMS
+    body = render(template.body, context, html=html)
+    if notice := opt_out_notice(account.debtor, template.channel):
+        body = f"{body}\n\n{notice}" if not html else f"{body}\n<p>{notice}</p>"
+    return Rendered(subject=render(template.subject, context), body=body)
