@@ -28,6 +28,19 @@ PERIODIC_JOBS = (
         crontab={"minute": "30", "hour": "3"},
     ),
     PeriodicJob(
+        name="Send due messages",
+        task="communications.tasks.outbox_dispatch_due_task",
+        description="Every minute: hands each due message of the outbox to a worker, which checks compliance "
+                    "again at send time.",
+        every_seconds=60,
+    ),
+    PeriodicJob(
+        name="Recover interrupted sends",
+        task="communications.tasks.outbox_sweep_task",
+        description="Every 5 minutes: messages stuck in sending after a crash are settled without a duplicate.",
+        every_seconds=300,
+    ),
+    PeriodicJob(
         name="Review payment plans and promises",
         task="payment_plans.tasks.plans_review_task",
         description="Daily at 12:00 UTC, when the UTC date is the local date from Hawaii to eastern Australia, so no "

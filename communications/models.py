@@ -150,3 +150,65 @@ class MessageTemplate(models.Model):
         check_template(self.subject, field="subject")
         if self.channel == self.TemplateChannel.SMS and self.subject:
             raise ValidationError({"subject": "Text messages have no subject."})
+
+
+class OutboundMessageQuerySet(ScopedThroughAccountQuerySet):
+    pass
+
+
+class OutboundMessage(models.Model):
+    """The outbox: a message is a committed row before anything is sent, and moves scheduled -> sending -> sent
+    under a row lock, so a crash mid-send is recovered without sending twice (the provider call carries
+    `idempotency_key`)."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        BLOCKED = "blocked", "Blocked"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    account = models.ForeignKey("debtors.Account", models.PROTECT, related_name="outbound_messages")
+    contact_point = models.ForeignKey("debtors.ContactPoint", models.PROTECT, null=True, blank=True,
+                                      related_name="outbound_messages")
+    template = models.ForeignKey(MessageTemplate, models.PROTECT, related_name="messages")
+    channel = models.CharField(max_length=10, choices=MessageTemplate.TemplateChannel.choices)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True, help_text="As rendered when it was sent.")
+    scheduled_for = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    reason = models.CharField(max_length=500, blank=True, help_text="Why it is blocked, rescheduled or failed.")
+    verdict = models.JSONField(default=dict, blank=True, help_text="The compliance check at send time.")
+    idempotency_key = models.CharField(max_length=150, unique=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=100, blank=True)
+    interaction = models.OneToOneField(Interaction, models.PROTECT, null=True, blank=True, related_name="message")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OutboundMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-scheduled_for", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["scheduled", "blocked", "sending", "sent", "delivered",
+                                                           "failed", "cancelled"]),
+                                   name="communications_outbound_status"),
+            models.CheckConstraint(condition=~Q(status__in=["sent", "delivered"]) | Q(sent_at__isnull=False),
+                                   name="communications_outbound_sent_has_time"),
+        ]
+        indexes = [
+            # The dispatcher: scheduled messages that are due, oldest first.
+            models.Index(fields=["scheduled_for"], name="communications_outbound_due",
+                         condition=Q(status="scheduled")),
+            # The sweeper: sends claimed long ago and never finished.
+            models.Index(fields=["claimed_at"], name="communications_outbound_stuck", condition=Q(status="sending")),
+            # The account timeline.
+            models.Index(fields=["account", "-scheduled_for"], name="communications_outbound_acct"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to account {self.account_id} ({self.get_status_display().lower()})"

@@ -1,0 +1,170 @@
+"""The outbox: scheduling once per key, sending once, moving a message to the next allowed moment (across a
+daylight-saving change), blocking it for a hold, an opt-out, a frequency cap or a legal threat on time-barred
+debt, and recovering sends a crash interrupted without a duplicate."""
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from collections_crm.errors import DomainError
+from communications.models import Interaction, MessageTemplate, OutboundMessage
+from communications.outbox import message_schedule, outbox_dispatch, outbox_sweep
+from communications.providers import FileSms
+from communications.services import interaction_log, template_approve, template_create
+from compliance.services import hold_place, validation_notice_record
+from tests.factories import AccountFactory, ContactPointFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _outbox_in_tmp(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+
+
+@pytest.fixture
+def approver(db):
+    return UserFactory(username="grace", admin=True)
+
+
+def approved(admin_user, approver, **fields):
+    template = template_create(actor=admin_user, **{
+        "code": "reminder", "name": "Reminder", "channel": "sms",
+        "body": "Hi {{ debtor_first_name }}, {{ balance }} {{ currency }} is owed.", **fields})
+    return template_approve(actor=approver, template=template)
+
+
+@pytest.fixture
+def account(admin_user):
+    account = AccountFactory(debtor__first_name="Maria", debtor__region="NY", debtor__timezone="America/New_York",
+                             delinquent_since=date(2025, 9, 1))
+    ContactPointFactory(debtor=account.debtor, is_primary=True, consent_sms=True, value="+12125550147")
+    validation_notice_record(actor=admin_user, account=account, sent_at=utc(2026, 1, 5, 15))
+    return account
+
+
+@pytest.fixture
+def template(admin_user, approver):
+    return approved(admin_user, approver)
+
+
+def schedule(account, template, at, key="reminder:1"):
+    return message_schedule(account=account, template=template, scheduled_for=at, idempotency_key=key)
+
+
+def sent_texts():
+    log = FileSms().log
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def test_scheduling_twice_with_one_key_makes_one_message(account, template):
+    first, created = schedule(account, template, utc(2026, 6, 10, 15))
+    again, created_again = schedule(account, template, utc(2026, 6, 10, 15))
+    assert (created, created_again, first.pk) == (True, False, again.pk)
+    assert OutboundMessage.objects.count() == 1
+
+
+def test_a_due_message_is_sent_once_and_logged_as_an_interaction(account, template):
+    message, _ = schedule(account, template, utc(2026, 6, 10, 15))
+    assert outbox_dispatch(message_id=message.pk, now=utc(2026, 6, 10, 15)) == "sent"
+    assert outbox_dispatch(message_id=message.pk, now=utc(2026, 6, 10, 15)) == "sent"
+    message.refresh_from_db()
+    assert [text["key"] for text in sent_texts()] == ["reminder:1"]
+    assert sent_texts()[0]["body"].startswith("Hi Maria, 1,000.00 USD is owed.")
+    assert sent_texts()[0]["body"].endswith("Reply STOP to opt out.")
+    assert (message.status, message.interaction.channel, message.interaction.direction) == ("sent", "sms", "outbound")
+
+
+def test_a_message_not_yet_due_is_left_alone(account, template):
+    message, _ = schedule(account, template, utc(2026, 6, 10, 15))
+    assert outbox_dispatch(message_id=message.pk, now=utc(2026, 6, 10, 14)) == "scheduled"
+    assert sent_texts() == []
+
+
+@pytest.mark.parametrize(("now", "expected"), [
+    (utc(2026, 3, 7, 11, 30), utc(2026, 3, 7, 13, 0)),   # 06:30 EST: 08:00 EST is 13:00 UTC
+    (utc(2026, 3, 8, 11, 30), utc(2026, 3, 8, 12, 0)),   # 07:30 EDT, clocks went forward: 08:00 EDT is 12:00 UTC
+    (utc(2026, 6, 11, 1, 30), utc(2026, 6, 11, 12, 0)),  # 21:30 EDT: the next morning at 08:00
+])
+def test_outside_the_debtors_hours_a_message_moves_to_the_next_allowed_moment(account, template, now, expected):
+    message, _ = schedule(account, template, now)
+    assert outbox_dispatch(message_id=message.pk, now=now) == "scheduled"
+    message.refresh_from_db()
+    assert (message.status, message.scheduled_for) == ("scheduled", expected)
+    assert "Moved to the next allowed moment" in message.reason
+    assert sent_texts() == []
+    assert outbox_dispatch(message_id=message.pk, now=expected) == "sent"
+
+
+def test_a_hold_blocks_the_message_with_the_reason(account, template, admin_user):
+    hold_place(actor=admin_user, debtor=account.debtor, kind="cease_communication", starts_at=utc(2026, 5, 1))
+    message, _ = schedule(account, template, utc(2026, 6, 10, 15))
+    assert outbox_dispatch(message_id=message.pk, now=utc(2026, 6, 10, 15)) == "blocked"
+    message.refresh_from_db()
+    assert "Cease communication hold" in message.reason
+    assert message.verdict["verdict"] == "block"
+    assert sent_texts() == []
+
+
+def test_an_opted_out_number_blocks_the_message(account, template):
+    point = account.debtor.contact_points.get()
+    point.opted_out_at = utc(2026, 6, 1)
+    point.save()
+    message, _ = schedule(account, template, utc(2026, 6, 10, 15))
+    assert outbox_dispatch(message_id=message.pk, now=utc(2026, 6, 10, 15)) == "blocked"
+    message.refresh_from_db()
+    assert "opted out" in message.reason
+
+
+def test_the_massachusetts_cap_blocks_a_third_text_in_a_week(account, template, admin_user):
+    debtor = account.debtor
+    debtor.region = "MA"
+    debtor.save()
+    point = debtor.contact_points.get()
+    for day in (8, 9):
+        interaction_log(actor=admin_user, account=account, channel="sms", occurred_at=utc(2026, 6, day, 15),
+                        contact_point=point)
+    message, _ = schedule(account, template, utc(2026, 6, 10, 15))
+    assert outbox_dispatch(message_id=message.pk, now=utc(2026, 6, 10, 15)) == "blocked"
+    assert "the limit is 2" in OutboundMessage.objects.get().reason
+
+
+def test_a_legal_threat_is_never_sent_on_time_barred_debt(admin_user, approver):
+    account = AccountFactory(debtor__region="TX", debtor__timezone="America/Chicago", delinquent_since=date(2020, 1, 1))
+    ContactPointFactory(debtor=account.debtor, is_primary=True, consent_sms=True)
+    validation_notice_record(actor=admin_user, account=account, sent_at=utc(2026, 1, 5, 15))
+    threat = approved(admin_user, approver, code="legal", mentions_legal_action=True,
+                      body="We may take legal action over {{ balance }}.")
+    message, _ = schedule(account, threat, utc(2026, 6, 10, 16))
+    assert outbox_dispatch(message_id=message.pk, now=utc(2026, 6, 10, 16)) == "blocked"
+    assert "time-barred" in OutboundMessage.objects.get().reason
+
+
+def test_only_approved_templates_are_scheduled(account, admin_user):
+    draft = template_create(actor=admin_user, code="draft", name="Draft", channel="sms", body="Hi")
+    with pytest.raises(DomainError, match="approved"):
+        schedule(account, draft, utc(2026, 6, 10, 15))
+
+
+def test_the_sweeper_settles_interrupted_sends_without_a_duplicate(account, template, admin_user, approver):
+    schedule(account, template, utc(2026, 6, 10, 15), key="reminder:went-out")
+    schedule(account, template, utc(2026, 6, 10, 15), key="reminder:lost")
+    email = approved(admin_user, approver, code="email", channel="email", subject="Your account", body="<p>Hi</p>")
+    schedule(account, email, utc(2026, 6, 10, 15), key="email:unknown")
+    claimed_at = timezone.now() - timedelta(hours=1)
+    OutboundMessage.objects.update(status="sending", claimed_at=claimed_at)
+    FileSms().send(to="+12125550147", body="Hi", key="reminder:went-out")  # the crash came after this send
+    assert outbox_sweep() == {"sent": 1, "requeued": 1, "failed": 1}
+    assert outbox_sweep() == {"sent": 0, "requeued": 0, "failed": 0}
+    statuses = dict(OutboundMessage.objects.values_list("idempotency_key", "status"))
+    assert statuses == {"reminder:went-out": "sent", "reminder:lost": "scheduled", "email:unknown": "failed"}
+    assert Interaction.objects.filter(message__isnull=False).count() == 1
+    assert len(mail.outbox) == 0
+    assert MessageTemplate.objects.count() == 2
