@@ -28,6 +28,13 @@ PERIODIC_JOBS = (
         crontab={"minute": "30", "hour": "3"},
     ),
     PeriodicJob(
+        name="Plan cadence messages",
+        task="communications.tasks.outbox_plan_task",
+        description="Every hour: today's cadence steps become outbox messages at each step's hour in the "
+                    "debtor's own time; running it again adds nothing.",
+        every_seconds=3600,
+    ),
+    PeriodicJob(
         name="Send due messages",
         task="communications.tasks.outbox_dispatch_due_task",
         description="Every minute: hands each due message of the outbox to a worker, which checks compliance "

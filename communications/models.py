@@ -86,14 +86,16 @@ class Interaction(models.Model):
         return self.channel == Channel.CALL and self.outcome in RIGHT_PARTY_OUTCOMES
 
 
-class MessageTemplateQuerySet(ScopedQuerySet):
-    """Templates are configuration: every internal user reads them (to send one), admins write them."""
+class StaffConfigurationQuerySet(ScopedQuerySet):
+    """Templates and cadences are configuration: every internal user reads them, admins write them."""
 
     def _all(self, user):
         return self
 
     scope_for_manager = scope_for_collector = _all
 
+
+class MessageTemplateQuerySet(StaffConfigurationQuerySet):
     def usable(self):
         return self.filter(status=MessageTemplate.Status.APPROVED, is_active=True)
 
@@ -212,3 +214,54 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} to account {self.account_id} ({self.get_status_display().lower()})"
+
+
+class Cadence(models.Model):
+    """Ordered reminder steps for the accounts of some segments, some accounts, or every account (the built-in
+    reminders). Planning turns each due step into one outbox message."""
+
+    name = models.CharField(max_length=150, unique=True)
+    description = models.TextField(blank=True)
+    applies_to_all = models.BooleanField(default=False, help_text="Every account, whatever its segment.")
+    segments = models.ManyToManyField("debtors.Segment", blank=True, related_name="cadences")
+    accounts = models.ManyToManyField("debtors.Account", blank=True, related_name="cadences")
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StaffConfigurationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CadenceStep(models.Model):
+    class Trigger(models.TextChoices):
+        PLACEMENT = "placement", "Placement date"
+        INSTALLMENT_DUE = "installment_due", "Installment due date (while unpaid)"
+        PROMISE_DUE = "promise_due", "Promise date (while pending)"
+        PLAN_BROKEN = "plan_broken", "Plan broken"
+
+    cadence = models.ForeignKey(Cadence, models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    offset_days = models.SmallIntegerField(help_text="Days after the trigger date; negative for days before.")
+    template = models.ForeignKey(MessageTemplate, models.PROTECT, related_name="cadence_steps")
+    local_hour = models.PositiveSmallIntegerField(default=10, validators=[MaxValueValidator(23)],
+                                                  help_text="Preferred hour in the debtor's own time.")
+
+    class Meta:
+        ordering = ["cadence", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadence", "position"], name="communications_cadencestep_position"),
+            models.CheckConstraint(condition=Q(offset_days__gte=-90, offset_days__lte=365),
+                                   name="communications_cadencestep_offset_range"),
+            models.CheckConstraint(condition=Q(local_hour__lte=23), name="communications_cadencestep_hour"),
+        ]
+
+    def __str__(self) -> str:
+        when = f"{abs(self.offset_days)} days {'before' if self.offset_days < 0 else 'after'}" if self.offset_days \
+            else "on"
+        return f"{self.template.name}, {when} the {self.get_trigger_display().lower()}"

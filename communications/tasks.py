@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from communications.cadences import outbox_plan
 from communications.models import OutboundMessage
 from communications.outbox import outbox_dispatch, outbox_sweep
 from communications.providers import ProviderUnavailable
@@ -29,3 +30,9 @@ def outbox_dispatch_due_task() -> int:
 @shared_task(acks_late=True)
 def outbox_sweep_task() -> dict[str, int]:
     return outbox_sweep()
+
+
+@shared_task(acks_late=True)
+def outbox_plan_task() -> int:
+    """Plan today's cadence messages (system-wide); planning twice creates nothing new."""
+    return outbox_plan(today=timezone.localdate())

@@ -1,0 +1,74 @@
+"""Planning cadence messages: reminders before an installment and on a promise's day, welcome messages after
+placement, only to the segments or accounts a cadence reaches, at the step's hour in the debtor's own time, and
+nothing new when planning runs again."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from communications.cadences import outbox_plan
+from communications.models import Cadence, CadenceStep, OutboundMessage
+from communications.services import template_approve, template_create
+from debtors.models import Segment
+from payment_plans.services import plan_propose, promise_create
+from tests.factories import AccountFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+@pytest.fixture
+def template(admin_user):
+    draft = template_create(actor=admin_user, code="due-soon", name="Due soon", channel="sms",
+                            body="{{ next_installment_amount }} is due on {{ next_installment_date }}.")
+    return template_approve(actor=UserFactory(username="grace", admin=True), template=draft)
+
+
+def cadence(template, *, trigger, offset_days, **options):
+    built = Cadence.objects.create(name=f"{trigger} {offset_days}", applies_to_all=options.pop("applies_to_all", True))
+    CadenceStep.objects.create(cadence=built, position=1, trigger=trigger, offset_days=offset_days, template=template,
+                               local_hour=options.pop("local_hour", 10))
+    return built
+
+
+def test_an_installment_reminder_goes_three_days_before_at_ten_in_the_debtors_time(template, manager, admin_user):
+    account = AccountFactory(debtor__timezone="America/Los_Angeles")
+    plan_propose(actor=admin_user, account=account, kind="installments", total_amount=Decimal("1000.00"),
+                 frequency="monthly", start_on=TODAY + timedelta(days=3), installment_count=2)
+    cadence(template, trigger="installment_due", offset_days=-3)
+    assert outbox_plan(today=TODAY) == 1
+    assert outbox_plan(today=TODAY) == 0  # planning again adds nothing
+    message = OutboundMessage.objects.get()
+    assert message.scheduled_for == datetime.combine(TODAY, time(10), tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert message.status == "scheduled"
+    assert outbox_plan(today=TODAY + timedelta(days=1)) == 0  # not the day for it
+
+
+def test_a_promise_reminder_goes_on_its_day_while_pending(template, admin_user):
+    account = AccountFactory()
+    promise_create(actor=admin_user, account=account, amount=Decimal("50.00"), promised_on=TODAY + timedelta(days=2))
+    cadence(template, trigger="promise_due", offset_days=0)
+    assert outbox_plan(today=TODAY) == 0
+    assert outbox_plan(today=TODAY + timedelta(days=2)) == 1
+
+
+def test_a_cadence_reaches_its_segments_and_accounts_only(template, admin_user):
+    segment = Segment.objects.create(name="Early stage")
+    in_segment = AccountFactory(segment=segment, placed_on=TODAY - timedelta(days=2))
+    chosen = AccountFactory(placed_on=TODAY - timedelta(days=2))
+    AccountFactory(placed_on=TODAY - timedelta(days=2))  # reached by nothing
+    welcome = cadence(template, trigger="placement", offset_days=2, applies_to_all=False)
+    welcome.segments.add(segment)
+    welcome.accounts.add(chosen)
+    assert outbox_plan(today=TODAY) == 2
+    assert set(OutboundMessage.objects.values_list("account", flat=True)) == {in_segment.pk, chosen.pk}
+
+
+def test_drafts_and_inactive_cadences_plan_nothing(template, admin_user):
+    AccountFactory(placed_on=TODAY)
+    welcome = cadence(template, trigger="placement", offset_days=0)
+    welcome.is_active = False
+    welcome.save()
+    assert outbox_plan(today=TODAY) == 0
