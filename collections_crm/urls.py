@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from collections_crm import views
+from communications import webhooks as communications_webhooks
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,6 +29,8 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("compliance.urls")),
     path("", include("payment_plans.urls")),
+    path("webhooks/sms/status/", communications_webhooks.sms_status, name="webhook_sms_status"),
+    path("webhooks/sms/inbound/", communications_webhooks.sms_inbound, name="webhook_sms_inbound"),
     path("api/v1/", include(("collections_crm.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -159,6 +159,8 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Where a debtor pays: `{{ payment_link }}` in message templates, with {reference} replaced by the account's
 # reference (e.g. https://pay.example.com/acme?ref={reference}).
 PAYMENT_LINK_URL = env.str("PAYMENT_LINK_URL", default="https://pay.example.com/?ref={reference}")
+# The shared secret that signs the SMS provider's webhooks (delivery receipts, replies); empty refuses them all.
+SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
