@@ -9,9 +9,10 @@ from rest_framework.response import Response
 from collections_crm.api import ScopedViewSetMixin, VisibleRelatedField
 from collections_crm.roles import Role
 from communications import selectors, services
-from communications.filters import InteractionFilter
+from communications.filters import InteractionFilter, OutboundMessageFilter
 from communications.messages import message_render
-from communications.models import Interaction, MessageTemplate
+from communications.models import Cadence, CadenceStep, Interaction, MessageTemplate, OutboundMessage
+from communications.outbox import message_cancel, message_retry
 from communications.sandbox import PLACEHOLDERS
 from debtors.models import Account, ContactPoint
 
@@ -96,3 +97,93 @@ class MessageTemplateViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins
     def placeholders(self, request):
         """Every placeholder a template may use, and what it shows."""
         return Response([{"name": name, "shows": shows} for name, shows in PLACEHOLDERS.items()])
+
+
+class CadenceStepSerializer(serializers.ModelSerializer):
+    template = serializers.PrimaryKeyRelatedField(queryset=MessageTemplate.objects.all())
+
+    class Meta:
+        model = CadenceStep
+        fields = ["position", "trigger", "offset_days", "template", "local_hour"]
+        read_only_fields = ["position"]
+
+
+class CadenceSerializer(serializers.ModelSerializer):
+    steps = CadenceStepSerializer(many=True)
+    accounts = VisibleRelatedField(Account, many=True, required=False)
+
+    class Meta:
+        model = Cadence
+        fields = ["id", "name", "description", "applies_to_all", "segments", "accounts", "is_active", "steps",
+                  "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class CadenceViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                     viewsets.ReadOnlyModelViewSet):
+    """Cadences of reminders: ordered steps (trigger, offset in days, template, hour in the debtor's time) for
+    segments, chosen accounts or every account; admins write them."""
+
+    selector = staticmethod(selectors.cadence_list)
+    serializer_class = CadenceSerializer
+    write_roles = frozenset({Role.ADMIN})
+    filterset_fields = ["is_active", "applies_to_all"]
+    ordering = ["name"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.cadence_save(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        cadence, data = serializer.instance, serializer.validated_data
+        serializer.instance = services.cadence_save(
+            actor=self.request.user, cadence=cadence, name=data.get("name", cadence.name),
+            description=data.get("description", cadence.description),
+            applies_to_all=data.get("applies_to_all", cadence.applies_to_all),
+            is_active=data.get("is_active", cadence.is_active),
+            segments=data.get("segments", cadence.segments.all()),
+            accounts=data.get("accounts", cadence.accounts.all()),
+            steps=data.get("steps") or [{"trigger": step.trigger, "offset_days": step.offset_days,
+                                         "template": step.template, "local_hour": step.local_hour}
+                                        for step in cadence.steps.all()])
+
+
+class OutboundMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutboundMessage
+        fields = ["id", "account", "contact_point", "template", "channel", "subject", "body", "scheduled_for",
+                  "status", "reason", "verdict", "idempotency_key", "attempts", "sent_at", "provider_message_id",
+                  "interaction", "created_at"]
+        read_only_fields = fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class OutboundMessageViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The outbox, scoped like accounts; managers and admins retry a blocked or failed message or cancel one."""
+
+    selector = staticmethod(selectors.outbound_message_list)
+    serializer_class = OutboundMessageSerializer
+    write_roles = frozenset({Role.MANAGER, Role.ADMIN})
+    filterset_class = OutboundMessageFilter
+    ordering_fields = ["scheduled_for", "sent_at"]
+    ordering = ["-scheduled_for", "-id"]
+
+    def _move(self, request, service):
+        reason = ReasonSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        message = service(actor=request.user, message=self.get_object(), **reason.validated_data)
+        return Response(self.get_serializer(message).data)
+
+    @extend_schema(request=ReasonSerializer, responses=OutboundMessageSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Send a blocked or failed message again; compliance is checked again when it goes."""
+        return self._move(request, message_retry)
+
+    @extend_schema(request=ReasonSerializer, responses=OutboundMessageSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Withdraw a message that has not gone out."""
+        return self._move(request, message_cancel)

@@ -1,7 +1,7 @@
 import django_filters
 
 from collections_crm.filters import visible
-from communications.models import Interaction
+from communications.models import Interaction, OutboundMessage
 from debtors.models import Account
 
 
@@ -13,3 +13,14 @@ class InteractionFilter(django_filters.FilterSet):
     class Meta:
         model = Interaction
         fields = ["account", "channel", "direction", "outcome"]
+
+
+class OutboundMessageFilter(django_filters.FilterSet):
+    account = django_filters.ModelChoiceFilter(queryset=visible(Account))
+    scheduled_after = django_filters.IsoDateTimeFilter(field_name="scheduled_for", lookup_expr="gte")
+    scheduled_before = django_filters.IsoDateTimeFilter(field_name="scheduled_for", lookup_expr="lt")
+    reason = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = OutboundMessage
+        fields = ["account", "status", "channel", "template"]

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from collections_crm.errors import DomainError
+from collections_crm.errors import Conflict, DomainError, Forbidden
 from communications.messages import message_render
 from communications.models import Interaction, MessageTemplate, OutboundMessage
 from communications.providers import ProviderUnavailable, provider_for
@@ -157,3 +157,38 @@ def outbox_sweep(*, now: datetime | None = None) -> dict[str, int]:
                                "to avoid a duplicate; check and resend by hand.")
     return counts
 
+
+
+SUPERVISORS = ("manager", "admin")
+
+
+@transaction.atomic
+def message_retry(*, actor, message: OutboundMessage, reason: str) -> OutboundMessage:
+    """Send a blocked or failed message again (it is checked again at send time), with the reason, audited."""
+    return _move(actor=actor, message=message, reason=reason, to=OutboundMessage.Status.SCHEDULED,
+                 allowed=(OutboundMessage.Status.BLOCKED, OutboundMessage.Status.FAILED), action="message.retried")
+
+
+@transaction.atomic
+def message_cancel(*, actor, message: OutboundMessage, reason: str) -> OutboundMessage:
+    """Withdraw a message that has not gone out, with the reason, audited."""
+    return _move(actor=actor, message=message, reason=reason, to=OutboundMessage.Status.CANCELLED,
+                 allowed=(OutboundMessage.Status.SCHEDULED, OutboundMessage.Status.BLOCKED,
+                          OutboundMessage.Status.FAILED), action="message.cancelled")
+
+
+def _move(*, actor, message, reason: str, to: str, allowed, action: str) -> OutboundMessage:
+    if actor.role not in SUPERVISORS:
+        raise Forbidden("Only managers and admins retry or cancel messages.")
+    if not reason.strip():
+        raise DomainError("Say why.", field="reason")
+    changes = {"status": to, "reason": reason.strip()[:500], "claimed_at": None}
+    if to == OutboundMessage.Status.SCHEDULED:
+        changes["scheduled_for"] = timezone.now()
+    if not OutboundMessage.objects.filter(pk=message.pk, status__in=allowed).update(**changes):
+        raise Conflict(f"A message that is {message.get_status_display().lower()} cannot be "
+                       f"{'retried' if to == OutboundMessage.Status.SCHEDULED else 'cancelled'}.")
+    audit_record(actor=actor, action=action, target=message.account, data={"message": message.pk,
+                                                                           "reason": reason.strip()})
+    message.refresh_from_db()
+    return message

@@ -9,8 +9,8 @@ from django.utils import timezone
 from collections_crm.errors import Conflict, DomainError, Forbidden
 from collections_crm.roles import Role
 from collections_crm.validators import check_moment
-from communications.models import Interaction, MessageTemplate
-from compliance.services import audited_create, audited_update, refuse_other_fields
+from communications.models import Cadence, CadenceStep, Interaction, MessageTemplate
+from compliance.services import audit_record, audited_create, audited_update, refuse_other_fields
 from debtors.models import Account
 
 # Clocks differ a little between a phone system and the server; anything later is a typing mistake.
@@ -86,3 +86,28 @@ def template_approve(*, actor, template: MessageTemplate) -> MessageTemplate:
         "status": MessageTemplate.Status.APPROVED, "approved_by": actor, "approved_at": timezone.now()},
         editable=frozenset({"status", "approved_by", "approved_at"}), action="template.approved")
     return template
+
+
+@transaction.atomic
+def cadence_save(*, actor, cadence: Cadence | None = None, name: str, steps: list[dict], description: str = "",
+                 applies_to_all: bool = False, segments=(), accounts=(), is_active: bool = True) -> Cadence:
+    """Create or replace a cadence and its ordered steps (each: trigger, offset_days, template, local_hour)."""
+    _require_admin(actor)
+    if not steps:
+        raise DomainError("A cadence has at least one step.", field="steps")
+    cadence = cadence or Cadence()
+    for field, value in {"name": name, "description": description, "applies_to_all": applies_to_all,
+                         "is_active": is_active}.items():
+        setattr(cadence, field, value)
+    cadence.full_clean()
+    cadence.save()
+    cadence.segments.set(segments)
+    cadence.accounts.set(accounts)
+    cadence.steps.all().delete()
+    for position, step in enumerate(steps, 1):
+        CadenceStep(cadence=cadence, position=position, **step).full_clean(exclude=["cadence"])
+        CadenceStep.objects.create(cadence=cadence, position=position, **step)
+    audit_record(actor=actor, action="cadence.saved", target=cadence, data={
+        "name": name, "steps": [f"{step['trigger']} {step['offset_days']:+d}d {step['template'].code}"
+                                for step in steps]})
+    return cadence
