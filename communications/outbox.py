@@ -16,7 +16,7 @@ from django.utils import timezone
 from collections_crm.errors import Conflict, DomainError, Forbidden
 from communications.messages import message_render
 from communications.models import Interaction, MessageTemplate, OutboundMessage
-from communications.providers import ProviderUnavailable, provider_for
+from communications.providers import ProviderRejected, ProviderUnavailable, provider_for
 from compliance.engine import check_contact, default_contact_point
 from compliance.models import Rule
 from compliance.services import audit_record, contact_check
@@ -101,6 +101,8 @@ def outbox_dispatch(*, message_id: int, now: datetime | None = None) -> str:
         else:
             provider_id = provider.send(to=point.value, subject=rendered.subject, body=rendered.body,
                                         key=message.idempotency_key)
+    except ProviderRejected as error:
+        return _settle(message, OutboundMessage.Status.FAILED, f"The provider refused it: {error}", verdict)
     except ProviderUnavailable as error:
         if message.attempts >= MAX_ATTEMPTS:
             return _settle(message, OutboundMessage.Status.FAILED, f"Gave up after {message.attempts} tries: {error}",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from collections_crm.settings.environment import (
     INSECURE_DEFAULT_SECRET_KEY,
@@ -161,6 +162,16 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 PAYMENT_LINK_URL = env.str("PAYMENT_LINK_URL", default="https://pay.example.com/?ref={reference}")
 # The shared secret that signs the SMS provider's webhooks (delivery receipts, replies); empty refuses them all.
 SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
+# How texts leave: "file" (DATA_DIR/outbox/sms/sent.jsonl, the default) or "twilio" (a Twilio-style REST API).
+SMS_BACKEND = env.str("SMS_BACKEND", default="file")
+if SMS_BACKEND not in ("file", "twilio"):
+    raise ImproperlyConfigured(f"SMS_BACKEND must be file or twilio, not {SMS_BACKEND!r}")
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="https://api.twilio.com")
+if not TWILIO_API_BASE.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("TWILIO_API_BASE must be an http(s) URL")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
