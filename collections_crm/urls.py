@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("debtors.urls")),
     path("", include("reporting.urls")),
     path("", include("compliance.urls")),
+    path("", include("communications.urls")),
     path("", include("payment_plans.urls")),
     path("webhooks/sms/status/", communications_webhooks.sms_status, name="webhook_sms_status"),
     path("webhooks/sms/inbound/", communications_webhooks.sms_inbound, name="webhook_sms_inbound"),

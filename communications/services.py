@@ -10,7 +10,7 @@ from collections_crm.errors import Conflict, DomainError, Forbidden
 from collections_crm.roles import Role
 from collections_crm.validators import check_moment
 from communications.models import Cadence, CadenceStep, Interaction, MessageTemplate
-from compliance.services import audit_record, audited_create, audited_update, refuse_other_fields
+from compliance.services import audit_record, audited_create, audited_update, contact_check, refuse_other_fields
 from debtors.models import Account
 
 # Clocks differ a little between a phone system and the server; anything later is a typing mistake.
@@ -111,3 +111,46 @@ def cadence_save(*, actor, cadence: Cadence | None = None, name: str, steps: lis
         "name": name, "steps": [f"{step['trigger']} {step['offset_days']:+d}d {step['template'].code}"
                                 for step in steps]})
     return cadence
+
+
+# When no callback is agreed, an unanswered attempt brings the account back to the queue the next day.
+RETRY_AFTER_NO_CONTACT = timedelta(days=1)
+NO_CONTACT = frozenset({Interaction.Outcome.NO_ANSWER, Interaction.Outcome.BUSY, Interaction.Outcome.LEFT_MESSAGE})
+# An attempt logged within this long of happening is checked as if it were happening now.
+JUST_NOW = timedelta(minutes=15)
+
+
+@transaction.atomic
+def contact_record(*, actor, account: Account, channel: str, outcome: str = "", notes: str = "",
+                   duration_seconds: int | None = None, contact_point=None, occurred_at=None,
+                   callback_at=None, override_reason: str = "") -> Interaction:
+    """Log a call, message or note from the account page, with the next step.
+
+    An outbound attempt happening now is checked first: if compliance blocks it, it is logged only with a
+    manager's (or admin's) override and its reason, both audited. `callback_at` (aware) becomes the account's
+    next action; without one, an attempt that reached nobody brings the account back tomorrow.
+    """
+    now = timezone.now()
+    occurred_at = occurred_at or now
+    if channel != Interaction.Channel.NOTE and abs(now - occurred_at) <= JUST_NOW:
+        verdict = contact_check(actor=actor, account=account, channel=channel, at=occurred_at,
+                                contact_point=contact_point)
+        if verdict.verdict == "block":
+            reasons = " ".join(violation.message for violation in verdict.violations if violation.severity == "block")
+            if actor.role not in (Role.MANAGER, Role.ADMIN):
+                raise DomainError(f"Blocked: {reasons} A manager may override this with a reason.", field="channel")
+            if not override_reason.strip():
+                raise DomainError(f"Blocked: {reasons} To go ahead, give the reason for overriding.",
+                                  field="override_reason")
+            audit_record(actor=actor, action="compliance.override", target=account, data={
+                "channel": channel, "reason": override_reason.strip(),
+                "violations": [vars(violation) for violation in verdict.violations]})
+    if callback_at is not None and callback_at <= now:
+        raise DomainError("A callback is in the future.", field="callback_at")
+    interaction = interaction_log(actor=actor, account=account, channel=channel, occurred_at=occurred_at,
+                                  outcome=outcome, contact_point=contact_point, notes=notes,
+                                  duration_seconds=duration_seconds)
+    next_action = callback_at or (now + RETRY_AFTER_NO_CONTACT if outcome in NO_CONTACT else None)
+    if next_action is not None:
+        Account.objects.filter(pk=account.pk).update(next_action_at=next_action)
+    return interaction

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from communications import views
+
+app_name = "communications"
+urlpatterns = [
+    path("accounts/<int:account_pk>/contacts/new/", views.contact_new, name="contact_new"),
+]
