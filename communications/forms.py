@@ -14,7 +14,7 @@ class ContactForm(forms.Form):
 
     channel = forms.ChoiceField(choices=Interaction.Channel.choices, initial=Interaction.Channel.CALL)
     outcome = forms.ChoiceField(choices=[("", "No outcome (a note)"), *Interaction.Outcome.choices], required=False,
-                                widget=forms.RadioSelect)
+                                widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     contact_point = forms.ModelChoiceField(queryset=None, required=False, empty_label="The primary one",
                                            help_text="The number or address used.")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -10,7 +10,7 @@ WHEN_HELP = "In UTC; leave empty for now."
 
 class HoldForm(forms.Form):
     applies_to = forms.ChoiceField(choices=[("debtor", "The debtor (every account)"), ("account", "This account only")],
-                                   initial="debtor", widget=forms.RadioSelect)
+                                   initial="debtor", widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     kind = forms.ChoiceField(choices=Hold.Kind.choices)
     starts_at = forms.DateTimeField(required=False, widget=MOMENT, help_text=WHEN_HELP)
     ends_at = forms.DateTimeField(required=False, widget=MOMENT,

@@ -113,3 +113,11 @@ def test_the_account_pages_queries_do_not_grow_with_the_history(login, collector
         hold_place(actor=admin_user, account=team_account, kind="military", starts_at=now - timedelta(days=day),
                    ends_at=now - timedelta(days=day, hours=-1))
     assert page_queries() == few
+
+
+def test_the_debtors_time_is_shown_in_their_zone(login, collector, team_account):
+    from zoneinfo import ZoneInfo
+
+    page = login(collector).get(account_url(team_account)).content.decode()
+    local = timezone.now().astimezone(ZoneInfo("America/New_York"))
+    assert f"{local:%a} {local:%H}:" in page
