@@ -9,14 +9,14 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from communications.models import Interaction
+from communications.models import Interaction, OutboundMessage
 from compliance.models import AuditEvent
 from compliance.selectors import AccountCompliance
 from debtors.models import Account, Transaction
 
 # Events that the ledger entries already show, or that are not news (someone opened the page).
 NOT_ON_TIMELINE = ("debtor.viewed", "payment.recorded", "payment.reversed", "account.opened", "account.adjusted",
-                   "interaction.logged")
+                   "interaction.logged", "message.blocked", "message.failed")
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,13 @@ def _interaction_entry(interaction: Interaction) -> TimelineEntry:
                          actor=str(interaction.user or "System"))
 
 
+def _message_entry(message: OutboundMessage) -> TimelineEntry:
+    return TimelineEntry(at=message.sent_at or message.scheduled_for, kind="message",
+                         title=f"{message.get_channel_display()} “{message.template.name}” · "
+                               f"{message.get_status_display().lower()}",
+                         detail=message.reason, actor="Outbox")
+
+
 def _compliance_entries(compliance: AccountCompliance) -> list[TimelineEntry]:
     now, entries = timezone.now(), []
     for hold in compliance.holds:
@@ -116,7 +123,9 @@ def account_timeline(*, account: Account, contact_point_ids: list[int], complian
     """Ledger entries, interactions, compliance records and audited changes of the account, its debtor and the
     debtor's contact points."""
     ledger = account.transactions.select_related("posted_by")[:limit]
-    interactions = account.interactions.select_related("user")[:limit]
+    # A message that went out shows as the message (with its delivery status), not as its interaction as well.
+    interactions = account.interactions.filter(message__isnull=True).select_related("user")[:limit]
+    messages = account.outbound_messages.select_related("template")[:limit]
     events = (AuditEvent.objects
               .filter(Q(target_type="debtors.account", target_id=str(account.pk))
                       | Q(target_type="debtors.debtor", target_id=str(account.debtor_id))
@@ -124,5 +133,6 @@ def account_timeline(*, account: Account, contact_point_ids: list[int], complian
               .exclude(action__in=NOT_ON_TIMELINE).select_related("actor")[:limit])
     entries = [_ledger_entry(entry) for entry in ledger] + [_audit_entry(event) for event in events]
     entries += [_interaction_entry(interaction) for interaction in interactions]
+    entries += [_message_entry(message) for message in messages]
     entries += _compliance_entries(compliance) if compliance else []
     return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]

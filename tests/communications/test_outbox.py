@@ -168,3 +168,12 @@ def test_the_sweeper_settles_interrupted_sends_without_a_duplicate(account, temp
     assert Interaction.objects.filter(message__isnull=False).count() == 1
     assert len(mail.outbox) == 0
     assert MessageTemplate.objects.count() == 2
+
+
+def test_the_account_timeline_shows_each_message_with_its_status(account, template, admin_user, client):
+    hold_place(actor=admin_user, debtor=account.debtor, kind="cease_communication", starts_at=utc(2026, 5, 1))
+    message, _ = schedule(account, template, utc(2026, 6, 10, 15))
+    outbox_dispatch(message_id=message.pk, now=utc(2026, 6, 10, 15))
+    client.force_login(admin_user)
+    page = client.get(f"/accounts/{account.pk}/").content.decode()
+    assert "SMS “Reminder” · blocked" in page
