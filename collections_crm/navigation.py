@@ -23,6 +23,7 @@ NAV_ITEMS = (
     NavItem(Area.ACCOUNTS, "Accounts", "debtors:account_list"),
     NavItem(Area.APPROVALS, "Approvals", "payment_plans:approval_queue", count=approval_count),
     NavItem(Area.COMPLAINTS, "Complaints", "compliance:complaint_list"),
+    NavItem(Area.OUTBOX, "Outbox", "communications:outbox"),
     NavItem(Area.DASHBOARDS, "Dashboards", "reporting:dashboard"),
     NavItem(Area.CONFIGURATION, "Configuration", "configuration"),
 )

@@ -17,6 +17,7 @@ class Area(StrEnum):
     ACCOUNTS = "accounts"
     APPROVALS = "approvals"
     COMPLAINTS = "complaints"
+    OUTBOX = "outbox"
     DASHBOARDS = "dashboards"
     CONFIGURATION = "configuration"
 
@@ -29,6 +30,8 @@ AREA_ROLES: dict[Area, frozenset[str]] = {
     Area.APPROVALS: frozenset({Role.MANAGER, Role.ADMIN}),
     # Agency users only log interactions and payments (SPEC 1), so the register is staff's.
     Area.COMPLAINTS: frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN}),
+    # Managers and admins watch what the outbox sent, blocked or failed, and retry or cancel.
+    Area.OUTBOX: frozenset({Role.MANAGER, Role.ADMIN}),
     Area.DASHBOARDS: frozenset({Role.MANAGER, Role.ADMIN}),
     Area.CONFIGURATION: frozenset({Role.ADMIN}),
 }

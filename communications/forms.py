@@ -46,3 +46,7 @@ class ContactForm(forms.Form):
         minutes = data.pop("duration_minutes", None)
         data["duration_seconds"] = minutes * 60 if minutes is not None else None
         return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Reason")

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 NAV_BY_ROLE = {
     "collector": ["Work queue", "Accounts", "Complaints"],
-    "manager": ["Work queue", "Accounts", "Approvals", "Complaints", "Dashboards"],
-    "admin_user": ["Accounts", "Approvals", "Complaints", "Dashboards", "Configuration"],
+    "manager": ["Work queue", "Accounts", "Approvals", "Complaints", "Outbox", "Dashboards"],
+    "admin_user": ["Accounts", "Approvals", "Complaints", "Outbox", "Dashboards", "Configuration"],
     "agency_user": ["Work queue", "Accounts"],
 }
 AREA_PAGES = {
@@ -21,6 +21,7 @@ AREA_PAGES = {
     "Accounts": "debtors:account_list",
     "Approvals": "payment_plans:approval_queue",
     "Complaints": "compliance:complaint_list",
+    "Outbox": "communications:outbox",
     "Dashboards": "reporting:dashboard",
     "Configuration": "configuration",
 }
