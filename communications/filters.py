@@ -1,7 +1,8 @@
 import django_filters
+from django import forms
 
 from collections_crm.filters import visible
-from communications.models import Interaction, OutboundMessage
+from communications.models import Interaction, MessageTemplate, OutboundMessage
 from debtors.models import Account
 
 
@@ -17,9 +18,15 @@ class InteractionFilter(django_filters.FilterSet):
 
 class OutboundMessageFilter(django_filters.FilterSet):
     account = django_filters.ModelChoiceFilter(queryset=visible(Account))
-    scheduled_after = django_filters.IsoDateTimeFilter(field_name="scheduled_for", lookup_expr="gte")
-    scheduled_before = django_filters.IsoDateTimeFilter(field_name="scheduled_for", lookup_expr="lt")
-    reason = django_filters.CharFilter(lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(choices=OutboundMessage.Status.choices, empty_label="Any status")
+    channel = django_filters.ChoiceFilter(choices=MessageTemplate.TemplateChannel.choices, empty_label="Any channel")
+    reason = django_filters.CharFilter(lookup_expr="icontains", label="Reason contains")
+    scheduled_after = django_filters.IsoDateTimeFilter(
+        field_name="scheduled_for", lookup_expr="gte", label="From (UTC)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    scheduled_before = django_filters.IsoDateTimeFilter(
+        field_name="scheduled_for", lookup_expr="lt", label="Before (UTC)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
     class Meta:
         model = OutboundMessage
