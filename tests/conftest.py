@@ -61,6 +61,17 @@ def api_client():
 
 
 @pytest.fixture
+def as_user(api_client):
+    """Authenticate the API client as a user and return it."""
+
+    def _as(user):
+        api_client.force_authenticate(user)
+        return api_client
+
+    return _as
+
+
+@pytest.fixture
 def login(client):
     """Log the test client in as a user and return it."""
 

@@ -17,14 +17,6 @@ pytestmark = pytest.mark.django_db
 TEMPLATES = "/api/v1/templates/"
 
 
-@pytest.fixture
-def as_user(api_client):
-    def _as(user):
-        api_client.force_authenticate(user)
-        return api_client
-
-    return _as
-
 
 @pytest.fixture
 def second_admin(db):

@@ -13,14 +13,6 @@ pytestmark = pytest.mark.django_db
 CHECK = "/api/v1/compliance/check/"
 
 
-@pytest.fixture
-def as_user(api_client):
-    def _as(user):
-        api_client.force_authenticate(user)
-        return api_client
-
-    return _as
-
 
 @pytest.fixture
 def phone(team_account):

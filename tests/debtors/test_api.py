@@ -14,14 +14,6 @@ pytestmark = pytest.mark.django_db
 TODAY = date.today()
 
 
-@pytest.fixture
-def as_user(api_client):
-    def _as(user):
-        api_client.force_authenticate(user)
-        return api_client
-
-    return _as
-
 
 def test_admin_creates_a_creditor_and_others_cannot(as_user, admin_user, collector):
     response = as_user(admin_user).post("/api/v1/creditors/", {"name": "Northwind", "code": "northwind",

@@ -20,14 +20,6 @@ TODAY = date.today()
 PLANS = "/api/v1/payment-plans/"
 
 
-@pytest.fixture
-def as_user(api_client):
-    def _as(user):
-        api_client.force_authenticate(user)
-        return api_client
-
-    return _as
-
 
 @pytest.fixture
 def limits(db):
