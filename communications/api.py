@@ -14,7 +14,7 @@ from communications.messages import message_render
 from communications.models import Cadence, CadenceStep, Interaction, MessageTemplate, OutboundMessage
 from communications.outbox import message_cancel, message_retry
 from communications.sandbox import PLACEHOLDERS
-from debtors.models import Account, ContactPoint
+from debtors.models import Account, ContactPoint, Segment
 
 
 class InteractionSerializer(serializers.ModelSerializer):
@@ -100,7 +100,7 @@ class MessageTemplateViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins
 
 
 class CadenceStepSerializer(serializers.ModelSerializer):
-    template = serializers.PrimaryKeyRelatedField(queryset=MessageTemplate.objects.all())
+    template = VisibleRelatedField(MessageTemplate)
 
     class Meta:
         model = CadenceStep
@@ -110,6 +110,7 @@ class CadenceStepSerializer(serializers.ModelSerializer):
 
 class CadenceSerializer(serializers.ModelSerializer):
     steps = CadenceStepSerializer(many=True)
+    segments = VisibleRelatedField(Segment, many=True, required=False)
     accounts = VisibleRelatedField(Account, many=True, required=False)
 
     class Meta:

@@ -45,6 +45,10 @@ def test_admins_build_a_cadence_with_ordered_steps(as_user, admin_user, manager,
         {"trigger": "installment_due", "offset_days": -3, "template": template.pk, "local_hour": 25}]},
         format="json")
     assert bad.status_code == 400
+    unknown = as_user(admin_user).post("/api/v1/cadences/", {**body, "name": "Unknown", "steps": [
+        {"trigger": "placement", "offset_days": 0, "template": 999999, "local_hour": 9}]}, format="json")
+    assert unknown.status_code == 400
+    assert "steps" in unknown.json()
     assert Cadence.objects.count() == 1
 
 
