@@ -104,6 +104,8 @@ class MessageTemplate(models.Model):
     """An SMS, email or letter with `{{ placeholders }}` from a fixed whitelist (communications/sandbox.py).
 
     A template is used only once approved by someone other than its last editor; any edit sends it back to draft.
+    The built-in reminders (communications/builtin_reminders.py) ship as drafts without an editor: an admin reads
+    and approves their wording before any is sent.
     """
 
     class TemplateChannel(models.TextChoices):
@@ -125,7 +127,8 @@ class MessageTemplate(models.Model):
         default=False, help_text="It speaks of suing or other legal action: never sent on time-barred debt.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     is_active = models.BooleanField(default=True)
-    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                                  help_text="Who changed the wording last; empty for the built-in templates.")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -137,8 +140,8 @@ class MessageTemplate(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(channel__in=["sms", "email", "letter"]),
                                    name="communications_template_channel"),
-            models.CheckConstraint(condition=Q(status="draft") | (Q(approved_by__isnull=False)
-                                                                  & ~Q(approved_by=F("edited_by"))),
+            models.CheckConstraint(condition=Q(status="draft") | Q(approved_by__isnull=False, edited_by__isnull=True)
+                                   | (Q(approved_by__isnull=False) & ~Q(approved_by=F("edited_by"))),
                                    name="communications_template_approved_by_another",
                                    violation_error_message="A template is approved by someone other than its "
                                                            "last editor."),

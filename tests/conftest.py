@@ -106,13 +106,17 @@ def other_team_account(other_team, outsider, creditor, admin_user):
 
 
 @pytest.fixture(autouse=True)
-def _default_rule_packs(request):
+def _shipped_data(request):
     """A transactional test (browser tests, a real worker) starts from a database that an earlier one emptied,
-    rows loaded by migrations included: put back the compliance packs the product ships with."""
+    rows loaded by migrations included: put back the compliance packs and built-in reminders the product ships
+    with."""
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
+        from communications.builtin_reminders import load_builtin_reminders
+        from communications.models import Cadence, CadenceStep, MessageTemplate
         from compliance.default_packs import load_default_packs
         from compliance.models import Rule, RulePack
 
         request.getfixturevalue("transactional_db")
         load_default_packs(RulePack, Rule)
+        load_builtin_reminders(MessageTemplate, Cadence, CadenceStep)

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from communications.builtin_reminders import CADENCE_NAME, STEPS, TEMPLATES
 from communications.cadences import outbox_plan
-from communications.models import Cadence, CadenceStep, OutboundMessage
+from communications.models import Cadence, CadenceStep, MessageTemplate, OutboundMessage
 from communications.services import template_approve, template_create
 from debtors.models import Segment
 from payment_plans.services import plan_propose, promise_create
@@ -72,3 +73,39 @@ def test_drafts_and_inactive_cadences_plan_nothing(template, admin_user):
     welcome.is_active = False
     welcome.save()
     assert outbox_plan(today=TODAY) == 0
+
+
+def approve_builtin_reminders(admin):
+    for draft in MessageTemplate.objects.filter(code__in=[code for code, _, _ in TEMPLATES]):
+        template_approve(actor=admin, template=draft)
+
+
+def test_the_built_in_reminders_ship_as_drafts_without_an_editor_and_pass_the_sandbox():
+    cadence = Cadence.objects.get(name=CADENCE_NAME)
+    assert cadence.applies_to_all and cadence.is_active
+    assert [(step.trigger, step.offset_days, step.local_hour) for step in cadence.steps.all()] == [
+        (trigger, offset, 10) for trigger, offset, _ in STEPS]
+    for template in MessageTemplate.objects.filter(cadence_steps__cadence=cadence):
+        assert (template.status, template.edited_by, template.channel) == ("draft", None, "sms")
+        template.full_clean()
+
+
+def test_built_in_installment_reminders_go_before_on_and_after_the_due_date_once_approved(admin_user):
+    account = AccountFactory(debtor__timezone="Europe/London")
+    plan_propose(actor=admin_user, account=account, kind="installments", total_amount=Decimal("600.00"),
+                 frequency="monthly", start_on=TODAY + timedelta(days=3), installment_count=3)
+    assert outbox_plan(today=TODAY) == 0  # drafts: nothing goes out before an admin has read the wording
+    approve_builtin_reminders(admin_user)  # any admin may: none of them wrote it
+    planned = {day: outbox_plan(today=TODAY + timedelta(days=day)) for day in range(8)}
+    assert planned == {0: 1, 1: 0, 2: 0, 3: 1, 4: 0, 5: 0, 6: 1, 7: 0}
+    assert list(OutboundMessage.objects.order_by("scheduled_for").values_list("template__code", flat=True)) == [
+        "reminder-installment-soon", "reminder-installment-today", "reminder-installment-missed"]
+    first = OutboundMessage.objects.order_by("scheduled_for").first()
+    assert first.scheduled_for == datetime.combine(TODAY, time(10), tzinfo=ZoneInfo("Europe/London"))
+
+
+def test_built_in_promise_reminders_go_the_day_before_and_on_the_day(admin_user):
+    account = AccountFactory()
+    promise_create(actor=admin_user, account=account, amount=Decimal("50.00"), promised_on=TODAY + timedelta(days=2))
+    approve_builtin_reminders(admin_user)
+    assert [outbox_plan(today=TODAY + timedelta(days=day)) for day in range(4)] == [0, 1, 1, 0]
