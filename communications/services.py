@@ -1,5 +1,6 @@
 """Writes to the interaction log and to message templates."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import transaction
@@ -9,9 +10,18 @@ from django.utils import timezone
 from collections_crm.errors import Conflict, DomainError, Forbidden
 from collections_crm.roles import Role
 from collections_crm.validators import check_moment
-from communications.models import Cadence, CadenceStep, Interaction, MessageTemplate
-from compliance.services import audit_record, audited_create, audited_update, contact_check, refuse_other_fields
+from communications.models import RIGHT_PARTY_OUTCOMES, Cadence, CadenceStep, Interaction, MessageTemplate
+from compliance.services import (
+    audit_record,
+    audited_create,
+    audited_update,
+    contact_check,
+    dispute_raise,
+    refuse_other_fields,
+)
 from debtors.models import Account
+from payment_plans.models import PaymentPlan
+from payment_plans.services import plan_propose, promise_create
 
 # Clocks differ a little between a phone system and the server; anything later is a typing mistake.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -120,37 +130,72 @@ NO_CONTACT = frozenset({Interaction.Outcome.NO_ANSWER, Interaction.Outcome.BUSY,
 JUST_NOW = timedelta(minutes=15)
 
 
+@contextmanager
+def _errors_named(prefix: str):
+    """A next step's own service names its fields plainly (`amount`); the contact form prefixes them."""
+    try:
+        yield
+    except DomainError as error:
+        error.field = f"{prefix}_{error.field}" if error.field else f"{prefix}_details"
+        raise
+
+
 @transaction.atomic
 def contact_record(*, actor, account: Account, channel: str, outcome: str = "", notes: str = "",
                    duration_seconds: int | None = None, contact_point=None, occurred_at=None,
-                   callback_at=None, override_reason: str = "") -> Interaction:
-    """Log a call, message or note from the account page, with the next step.
+                   override_reason: str = "", callback_at=None, promise: dict | None = None,
+                   plan: dict | None = None, dispute_reason: str | None = None) -> Interaction:
+    """Log a call, message or note from the account page, with the next step, all or nothing.
 
     An outbound attempt happening now is checked first: if compliance blocks it, it is logged only with a
-    manager's (or admin's) override and its reason, both audited. `callback_at` (aware) becomes the account's
-    next action; without one, an attempt that reached nobody brings the account back tomorrow.
+    manager's (or admin's) override and its reason, both audited. The next step is a callback (`callback_at`,
+    aware), a promise (`amount`, `promised_on`), an installment plan of the balance (`frequency`, `start_on`,
+    `installment_count`) or a dispute (its reason); the last three come from speaking to the debtor. Without a
+    next step, an attempt that reached nobody brings the account back tomorrow.
     """
     now = timezone.now()
     occurred_at = occurred_at or now
     if channel != Interaction.Channel.NOTE and abs(now - occurred_at) <= JUST_NOW:
-        verdict = contact_check(actor=actor, account=account, channel=channel, at=occurred_at,
-                                contact_point=contact_point)
-        if verdict.verdict == "block":
-            reasons = " ".join(violation.message for violation in verdict.violations if violation.severity == "block")
-            if actor.role not in (Role.MANAGER, Role.ADMIN):
-                raise DomainError(f"Blocked: {reasons} A manager may override this with a reason.", field="channel")
-            if not override_reason.strip():
-                raise DomainError(f"Blocked: {reasons} To go ahead, give the reason for overriding.",
-                                  field="override_reason")
-            audit_record(actor=actor, action="compliance.override", target=account, data={
-                "channel": channel, "reason": override_reason.strip(),
-                "violations": [vars(violation) for violation in verdict.violations]})
+        _check_contact_now(actor=actor, account=account, channel=channel, at=occurred_at,
+                           contact_point=contact_point, override_reason=override_reason)
     if callback_at is not None and callback_at <= now:
         raise DomainError("A callback is in the future.", field="callback_at")
+    agreed = [step for step, given in (("promise", promise), ("plan", plan), ("dispute", dispute_reason is not None))
+              if given]
+    if len(agreed) > 1:
+        raise DomainError("Choose one next step.", field="next_step")
+    if agreed and outcome not in RIGHT_PARTY_OUTCOMES:
+        raise DomainError(f"A {agreed[0]} is agreed with the debtor: choose an outcome where you reached them.",
+                          field="outcome")
     interaction = interaction_log(actor=actor, account=account, channel=channel, occurred_at=occurred_at,
                                   outcome=outcome, contact_point=contact_point, notes=notes,
                                   duration_seconds=duration_seconds)
+    if promise:
+        with _errors_named("promise"):
+            promise_create(actor=actor, account=account, **promise)
+    if plan:
+        with _errors_named("plan"):
+            plan_propose(actor=actor, account=account, kind=PaymentPlan.Kind.INSTALLMENTS,
+                         total_amount=Account.objects.get(pk=account.pk).balance, **plan)
+    if dispute_reason is not None:
+        with _errors_named("dispute"):
+            dispute_raise(actor=actor, account=account, raised_at=occurred_at, reason=dispute_reason)
     next_action = callback_at or (now + RETRY_AFTER_NO_CONTACT if outcome in NO_CONTACT else None)
     if next_action is not None:
         Account.objects.filter(pk=account.pk).update(next_action_at=next_action)
     return interaction
+
+
+def _check_contact_now(*, actor, account: Account, channel: str, at, contact_point, override_reason: str) -> None:
+    verdict = contact_check(actor=actor, account=account, channel=channel, at=at, contact_point=contact_point)
+    if verdict.verdict != "block":
+        return
+    reasons = " ".join(violation.message for violation in verdict.violations if violation.severity == "block")
+    if actor.role not in (Role.MANAGER, Role.ADMIN):
+        raise DomainError(f"Blocked: {reasons} A manager may override this with a reason.", field="channel")
+    if not override_reason.strip():
+        raise DomainError(f"Blocked: {reasons} To go ahead, give the reason for overriding.",
+                          field="override_reason")
+    audit_record(actor=actor, action="compliance.override", target=account, data={
+        "channel": channel, "reason": override_reason.strip(),
+        "violations": [vars(violation) for violation in verdict.violations]})

@@ -82,7 +82,7 @@ def approve_builtin_reminders(admin):
 
 def test_the_built_in_reminders_ship_as_drafts_without_an_editor_and_pass_the_sandbox():
     cadence = Cadence.objects.get(name=CADENCE_NAME)
-    assert cadence.applies_to_all and cadence.is_active
+    assert (cadence.applies_to_all, cadence.is_active) == (True, True)
     assert [(step.trigger, step.offset_days, step.local_hour) for step in cadence.steps.all()] == [
         (trigger, offset, 10) for trigger, offset, _ in STEPS]
     for template in MessageTemplate.objects.filter(cadence_steps__cadence=cadence):

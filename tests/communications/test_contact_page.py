@@ -3,6 +3,7 @@ its callback in the debtor's time; a blocked attempt is refused for a collector 
 only with an audited override reason."""
 
 from datetime import timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communications.models import Interaction
-from compliance.models import AuditEvent
+from compliance.models import AuditEvent, Dispute
 from compliance.services import hold_place
+from payment_plans.models import PaymentPlan, PromiseToPay
+from tests.factories import AuthorityLimitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +44,7 @@ def test_a_call_is_logged_with_its_callback_in_the_debtors_time(login, collector
                                                                              microsecond=0)
     response = login(collector).post(url(team_account), {
         "channel": "call", "outcome": "callback_requested", "notes": "Call back Thursday", "duration_minutes": "4",
-        "callback_at": callback.strftime("%Y-%m-%dT%H:%M")})
+        "next_step": "callback", "callback_at": callback.strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 302, response.content.decode()[-2000:]
     interaction = Interaction.objects.get()
     assert (interaction.outcome, interaction.duration_seconds, interaction.user) == ("callback_requested", 240,
@@ -84,3 +87,59 @@ def test_a_callback_in_the_past_is_refused(login, collector, team_account):
     response = login(collector).post(url(team_account), {"channel": "note", "notes": "x",
                                                          "callback_at": "2020-01-01T10:00"})
     assert "A callback is in the future." in response.content.decode()
+
+
+def test_a_promise_agreed_on_the_call_is_logged_with_it_in_one_go(login, collector, team_account):
+    promised_on = timezone.localdate() + timedelta(days=7)
+    response = login(collector).post(url(team_account), {
+        "channel": "call", "next_step": "promise", "promise_amount": "120.00",
+        "promise_promised_on": promised_on.isoformat(), "notes": "Will pay from next wage"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert Interaction.objects.get().outcome == "promise_to_pay"  # implied by the next step
+    promise = PromiseToPay.objects.get(account=team_account)
+    assert (promise.amount, promise.promised_on) == (Decimal("120.00"), promised_on)
+    team_account.refresh_from_db()
+    assert team_account.status == "promise"
+
+
+def test_a_refused_promise_leaves_nothing_half_written_and_names_the_field(login, collector, team_account):
+    response = login(collector).post(url(team_account), {
+        "channel": "call", "outcome": "right_party_contact", "next_step": "promise",
+        "promise_amount": str(team_account.balance + 1), "promise_promised_on": timezone.localdate().isoformat()})
+    assert response.status_code == 200
+    assert "more than the balance" in response.context["form"].errors["promise_amount"][0]
+    assert not Interaction.objects.exists()
+    assert not PromiseToPay.objects.exists()
+
+
+def test_a_next_step_needs_its_details_and_a_debtor_reached(login, collector, team_account):
+    client = login(collector)
+    missing = client.post(url(team_account), {"channel": "call", "next_step": "plan", "plan_frequency": "monthly"})
+    assert set(missing.context["form"].errors) == {"plan_installment_count", "plan_start_on"}
+    unreached = client.post(url(team_account), {"channel": "call", "outcome": "no_answer", "next_step": "dispute",
+                                                "dispute_reason": "Not my debt"})
+    assert "where you reached them" in unreached.context["form"].errors["outcome"][0]
+    assert not Interaction.objects.exists()
+
+
+def test_a_plan_agreed_on_the_call_spreads_the_balance(login, manager, team_account):
+    AuthorityLimitFactory(role="manager", max_installments=24, max_plan_months=24)
+    start_on = timezone.localdate() + timedelta(days=10)
+    response = login(manager).post(url(team_account), {
+        "channel": "call", "outcome": "right_party_contact", "next_step": "plan", "plan_installment_count": "4",
+        "plan_frequency": "monthly", "plan_start_on": start_on.isoformat()})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    plan = PaymentPlan.objects.get(account=team_account)
+    assert (plan.total_amount, plan.installment_count, plan.start_on) == (team_account.balance, 4, start_on)
+    assert sum(plan.installments.values_list("amount", flat=True)) == team_account.balance
+
+
+def test_a_dispute_raised_on_the_call_marks_the_account_disputed(login, collector, team_account):
+    response = login(collector).post(url(team_account), {
+        "channel": "call", "next_step": "dispute", "dispute_reason": "Says the debt was paid in 2023"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    dispute = Dispute.objects.get(account=team_account)
+    assert dispute.reason == "Says the debt was paid in 2023"
+    assert Interaction.objects.get().outcome == "dispute_raised"
+    team_account.refresh_from_db()
+    assert team_account.status == "disputed"
