@@ -57,6 +57,9 @@ def _user(username: str, *, first_name: str, last_name: str, role: str, team=Non
 def seed(**options) -> list[DemoLogin]:
     logins = [DemoLogin("admin", Role.ADMIN.label, "everything, and the Django admin")]
     _user("admin", first_name="Ada", last_name="Admin", role=Role.ADMIN, is_superuser=True)
+    # A second admin, because a message template is approved by someone other than the admin who wrote it.
+    logins.append(DemoLogin("compliance-admin", Role.ADMIN.label, "everything; approves the templates admin writes"))
+    _user("compliance-admin", first_name="Clara", last_name="Okafor", role=Role.ADMIN)
 
     teams = {}
     for name, zone, prefix, manager, collectors in TEAMS:

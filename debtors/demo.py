@@ -35,6 +35,9 @@ PLACES = {
                       "+447700900{:03d}", "GBP"),
 }
 
+STREETS = ("Maple Avenue", "High Street", "Church Road", "Oak Lane", "Park Street", "Mill Road", "Station Road",
+           "Elm Street", "Victoria Road", "Cedar Court")
+
 
 def seed(*, accounts_per_team: int, **options) -> list:
     if Account.objects.filter(reference__startswith="DEMO-").exists():
@@ -67,6 +70,9 @@ def seed(*, accounts_per_team: int, **options) -> list:
                 ContactPoint.objects.create(
                     debtor=debtor, kind="email", value=f"{first}.{last}.{number}@example.com".lower().replace("'", ""),
                     is_primary=True, consent_email=rng.random() < 0.8)
+            ContactPoint.objects.create(  # derived from the number, so the random sequence above is unchanged
+                debtor=debtor, kind="address", is_primary=True,
+                value=f"{10 + number % 890} {STREETS[number % len(STREETS)]}, {region}, {country}")
             delinquent_days = int(rng.triangular(5, 720, 90))
             placed_on = min(today, today - timedelta(days=delinquent_days) + timedelta(days=rng.randint(30, 120)))
             account = account_open(

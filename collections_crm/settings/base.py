@@ -154,7 +154,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-vars().update(email_config(env.str("EMAIL_URL", default="consolemail://")))
+if env.str("EMAIL_URL", default=""):
+    vars().update(email_config(env.str("EMAIL_URL")))
+else:  # the embedded default keeps each sent email as a file, beside the texts and letters the outbox sent
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "outbox" / "email"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Collections CRM <no-reply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Where a debtor pays: `{{ payment_link }}` in message templates, with {reference} replaced by the account's

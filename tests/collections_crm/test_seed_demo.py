@@ -11,7 +11,7 @@ from agencies.models import Agency
 from collections_crm.demo import DEMO_PASSWORD
 from collections_crm.models import AuthorityLimit, Team, User
 from collections_crm.roles import Role
-from communications.models import Interaction
+from communications.models import Interaction, MessageTemplate, OutboundMessage
 from compliance.models import Dispute, Hold, ValidationNotice
 from debtors.models import Account, ContactPoint, Payment
 from payment_plans.models import PaymentPlan, PromiseToPay
@@ -35,6 +35,7 @@ def snapshot():
         Payment.objects.count(),
         Interaction.objects.count(), ValidationNotice.objects.count(), Hold.objects.count(), Dispute.objects.count(),
         sorted(PaymentPlan.objects.values_list("status", flat=True)),
+        sorted(MessageTemplate.objects.values_list("code", "status")), OutboundMessage.objects.count(),
     )
 
 
@@ -83,6 +84,17 @@ def test_demo_accounts_have_a_contact_history_and_validation_notices():
     seed()
     assert Interaction.objects.filter(outcome="right_party_contact").exists()
     assert ValidationNotice.objects.count() > Account.objects.count() // 2
+
+
+def test_demo_templates_are_approved_by_the_second_admin_and_the_outbox_is_planned():
+    seed()
+    reviewer = User.objects.get(username="compliance-admin")
+    approved = MessageTemplate.objects.filter(status="approved")
+    assert set(approved.values_list("approved_by", flat=True)) == {reviewer.pk}
+    assert approved.filter(code="reminder-installment-soon").exists()  # a built-in reminder, approved for the demo
+    assert MessageTemplate.objects.get(code="final-notice-letter").status == "draft"  # one left to try approving
+    assert OutboundMessage.objects.filter(template__code="welcome-email").exists()
+    assert ContactPoint.objects.filter(kind="address").count() == Account.objects.count()
 
 
 def test_refuses_with_debug_off_unless_forced(settings):

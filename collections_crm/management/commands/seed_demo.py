@@ -7,7 +7,8 @@ from collections_crm.demo import DEMO_PASSWORD
 
 # Each app's demo data, in dependency order; each seeder is idempotent, takes the command's options and returns
 # the logins it made.
-SEEDERS = ("collections_crm.demo.seed", "debtors.demo.seed", "compliance.demo.seed", "payment_plans.demo.seed")
+SEEDERS = ("collections_crm.demo.seed", "debtors.demo.seed", "compliance.demo.seed", "payment_plans.demo.seed",
+           "communications.demo.seed")
 
 
 class Command(BaseCommand):
