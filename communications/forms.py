@@ -61,6 +61,8 @@ class ContactForm(forms.Form):
         self.fields["contact_point"].queryset = account.debtor.contact_points.filter(invalid_at__isnull=True)
         self.fields["callback_at"].help_text = f"In the debtor's time ({zone}); the account comes back to the " \
                                                f"queue then."
+        self.fields["promise_amount"].label = f"Amount promised ({account.currency})"
+        self.fields["promise_amount"].help_text = f"At most the balance of {account.balance} {account.currency}."
         self.fields["plan_installment_count"].help_text = (
             f"The balance of {account.balance} {account.currency} in equal installments; beyond your authority "
             f"it waits for a manager. For a settlement or a down payment, use Build a plan.")

@@ -22,9 +22,9 @@ def test_collector_logs_a_call_with_a_promise(page, collector, team_account):
     expect(page.get_by_role("region", name="May we contact them now?")).to_contain_text("Call")
 
     page.get_by_label("Spoke to the debtor").check()
-    expect(page.get_by_label("Amount promised")).to_be_hidden()
+    expect(page.get_by_label("Amount promised (USD)")).to_be_hidden()
     page.get_by_role("group", name="Next step").get_by_label("Promise to pay").check()
-    page.get_by_label("Amount promised").fill("75.00")
+    page.get_by_label("Amount promised (USD)").fill("75.00")
     page.get_by_label("To be paid on").fill((timezone.localdate() + timedelta(days=5)).isoformat())
     page.get_by_label("Notes").fill("Pays on Friday from wages")
     page.get_by_role("button", name="Log it").click()
