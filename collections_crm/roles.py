@@ -12,6 +12,12 @@ class Role(models.TextChoices):
     AGENCY = "agency", "Agency user"
 
 
+# The organisation's own people, who work and change accounts; agency users only log interactions and payments.
+STAFF = frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN})
+# Who oversees: approves plans beyond a collector's authority, overrides and reassigns, ends holds.
+SUPERVISORS = frozenset({Role.MANAGER, Role.ADMIN})
+
+
 class Area(StrEnum):
     WORK_QUEUE = "work_queue"
     ACCOUNTS = "accounts"

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from collections_crm.errors import Conflict, DomainError, Forbidden
-from collections_crm.roles import Role
+from collections_crm.roles import SUPERVISORS, Role
 from collections_crm.validators import check_moment
 from communications.models import RIGHT_PARTY_OUTCOMES, Cadence, CadenceStep, Interaction, MessageTemplate
 from compliance.services import (
@@ -191,7 +191,7 @@ def _check_contact_now(*, actor, account: Account, channel: str, at, contact_poi
     if verdict.verdict != "block":
         return
     reasons = " ".join(violation.message for violation in verdict.violations if violation.severity == "block")
-    if actor.role not in (Role.MANAGER, Role.ADMIN):
+    if actor.role not in SUPERVISORS:
         raise DomainError(f"Blocked: {reasons} A manager may override this with a reason.", field="channel")
     if not override_reason.strip():
         raise DomainError(f"Blocked: {reasons} To go ahead, give the reason for overriding.",

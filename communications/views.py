@@ -9,7 +9,7 @@ from collections_crm.errors import DomainError
 from collections_crm.form_pages import form_page, list_page, submitted
 from collections_crm.pagination import EstimatedCountPaginator
 from collections_crm.permissions import area_required
-from collections_crm.roles import Area, Role
+from collections_crm.roles import SUPERVISORS, Area
 from collections_crm.scoping import get_visible_or_404
 from communications import selectors, services
 from communications.filters import OutboundMessageFilter
@@ -26,7 +26,7 @@ def contact_new(request, account_pk: int):
     account = get_visible_or_404(Account.objects.select_related("debtor", "team"), request.user, pk=account_pk)
     compliance = account_compliance(account=account)
     zone = compliance.verdicts["call"].zones[0]
-    can_override = request.user.role in (Role.MANAGER, Role.ADMIN)
+    can_override = request.user.role in SUPERVISORS
     page = reverse("debtors:account_detail", args=[account.pk])
     return form_page(
         request, ContactForm(submitted(request), account=account, zone=zone, can_override=can_override),

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from collections_crm.api import ScopedViewSetMixin, VisibleRelatedField
-from collections_crm.roles import Role
+from collections_crm.roles import STAFF, Role
 from compliance import selectors, services
 from compliance.engine import CHANNEL_CONTACT_KIND, CHANNELS
 from compliance.filters import (
@@ -25,7 +25,6 @@ from compliance.filters import (
 from compliance.models import AuditEvent, Complaint, Dispute, Hold, Rule, RulePack, ValidationNotice
 from debtors.models import Account, ContactPoint, Debtor
 
-STAFF = frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
 
 

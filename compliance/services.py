@@ -5,7 +5,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from collections_crm.errors import Conflict, DomainError, Forbidden
-from collections_crm.roles import Role
+from collections_crm.roles import STAFF, SUPERVISORS, Role
 from collections_crm.validators import check_moment
 from compliance.models import (
     COMPLAINT_RESPONSE_DAYS,
@@ -105,8 +105,6 @@ def _require_role(actor, roles, message: str) -> None:
         raise Forbidden(message)
 
 
-STAFF = (Role.COLLECTOR, Role.MANAGER, Role.ADMIN)
-SUPERVISORS = (Role.MANAGER, Role.ADMIN)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from collections_crm.form_pages import form_page, list_page, submitted
 from collections_crm.pagination import EstimatedCountPaginator
 from collections_crm.permissions import area_required, roles_required
-from collections_crm.roles import Area, Role
+from collections_crm.roles import STAFF, SUPERVISORS, Area
 from collections_crm.scoping import get_visible_or_404
 from compliance import selectors, services
 from compliance.engine import check_contact, check_every_channel
@@ -32,8 +32,6 @@ from compliance.rule_forms import (
     SimulateForm,
 )
 from debtors.models import Account
-
-STAFF = (Role.COLLECTOR, Role.MANAGER, Role.ADMIN)
 
 
 def _account_page(account: Account) -> str:
@@ -63,7 +61,7 @@ def hold_new(request, account_pk: int):
 
 
 @area_required(Area.ACCOUNTS)
-@roles_required(Role.MANAGER, Role.ADMIN)
+@roles_required(*SUPERVISORS)
 def hold_end(request, account_pk: int, pk: int):
     account = get_visible_or_404(Account.objects, request.user, pk=account_pk)
     hold = get_object_or_404(Hold.objects.visible_to(request.user), pk=pk, ends_at__isnull=True)
@@ -110,7 +108,6 @@ def validation_notice_new(request, account_pk: int):
 
 # Compliance administration: admins, under Configuration.
 
-SUPERVISORS = (Role.MANAGER, Role.ADMIN)
 PAGE_SIZE = 50
 
 

@@ -9,13 +9,12 @@ from rest_framework.response import Response
 
 from collections_crm.api import ScopedViewSetMixin, VisibleRelatedField
 from collections_crm.models import Team, User
-from collections_crm.roles import Role
+from collections_crm.roles import STAFF, Role
 from compliance.services import audit_record
 from debtors import ledger, selectors, services
 from debtors.filters import AccountFilter, ContactPointFilter, PaymentFilter, TransactionFilter
 from debtors.models import Account, ContactPoint, Creditor, Debtor, Payment, Segment, Transaction
 
-STAFF = frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN})
 EVERYONE = frozenset(Role.values)
 
 

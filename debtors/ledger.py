@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from collections_crm.errors import Conflict, DomainError
 from collections_crm.models import User
-from collections_crm.roles import Role
+from collections_crm.roles import SUPERVISORS
 from compliance.models import Dispute
 from compliance.services import audit_record
 from debtors.models import Account, AccountStatus, Payment, Transaction
@@ -232,7 +232,7 @@ def adjustment_post(*, actor: User, account: Account, amount: Decimal, reason: s
 def manual_statuses(actor: User) -> frozenset[str]:
     """The statuses this user may choose by hand (the status machine still decides from which status)."""
     chosen = set(AccountStatus.values) - set(LEDGER_STATUSES) - set(FOLLOWING_STATUSES)
-    if actor.role not in (Role.MANAGER, Role.ADMIN):
+    if actor.role not in SUPERVISORS:
         chosen -= set(MANAGER_STATUSES)
     return frozenset(chosen)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from collections_crm.errors import DomainError
 from collections_crm.models import Team, User
-from collections_crm.roles import Role
+from collections_crm.roles import SUPERVISORS, Role
 from collections_crm.validators import check_moment
 from compliance.services import audit_record, audited_create, audited_update, refuse_other_fields
 from debtors.contact_values import normalize_contact_value
@@ -164,7 +164,7 @@ def account_update(*, actor: User, account: Account, **changes) -> Account:
 def account_assign(*, actor: User, account: Account, assigned_to: User | None, team: Team | None = None) -> Account:
     """Give an account to a collector of its team, or back to the team's pool (None). Managers assign within
     their team; admins may also move an account to another team."""
-    if actor.role not in (Role.MANAGER, Role.ADMIN):
+    if actor.role not in SUPERVISORS:
         raise DomainError("Only managers and admins assign accounts.", field="assigned_to")
     if team is not None and team.pk != account.team_id and actor.role != Role.ADMIN:
         raise DomainError("Only admins move accounts to another team.", field="team")

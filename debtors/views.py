@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from collections_crm.form_pages import form_page, list_page, submitted
 from collections_crm.pagination import EstimatedCountPaginator
 from collections_crm.permissions import area_required, roles_required
-from collections_crm.roles import Area, Role
+from collections_crm.roles import STAFF, SUPERVISORS, Area
 from collections_crm.scoping import get_visible_or_404
 from compliance.selectors import account_compliance
 from compliance.services import audit_record
@@ -28,7 +28,6 @@ from debtors.models import Account, ContactPoint, Debtor, Payment
 from debtors.timeline import account_timeline
 from payment_plans import selectors as plan_selectors
 
-STAFF = (Role.COLLECTOR, Role.MANAGER, Role.ADMIN)
 PAGE_SIZE = 50
 # Sortable columns of the accounts list: the query parameter and what it orders by.
 SORTS = {"balance": "balance", "-balance": "-balance", "dpd": "delinquent_since", "-dpd": "-delinquent_since",
@@ -75,7 +74,7 @@ def account_detail(request, pk: int):
         "timeline": account_timeline(account=account, contact_point_ids=[point.pk for point in contact_points],
                                      compliance=compliance),
         "can_edit": request.user.role in STAFF,
-        "can_end_holds": request.user.role in (Role.MANAGER, Role.ADMIN),
+        "can_end_holds": request.user.role in SUPERVISORS,
         "plans": plan_selectors.account_plans(viewer=request.user, account=account),
     })
 
@@ -181,7 +180,7 @@ def account_edit(request, pk: int):
 
 
 @area_required(Area.ACCOUNTS)
-@roles_required(Role.MANAGER, Role.ADMIN)
+@roles_required(*SUPERVISORS)
 def account_assign(request, pk: int):
     account = get_visible_or_404(Account.objects, request.user, pk=pk)
     return form_page(

@@ -6,12 +6,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from collections_crm.api import ScopedViewSetMixin, VisibleRelatedField
-from collections_crm.roles import Role
+from collections_crm.roles import STAFF
 from debtors.models import Account
 from payment_plans import selectors, services
 from payment_plans.models import Installment, PaymentPlan, PromiseToPay
-
-STAFF = frozenset({Role.COLLECTOR, Role.MANAGER, Role.ADMIN})
 
 
 class InstallmentSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from collections_crm.roles import Role
+from collections_crm.roles import SUPERVISORS
 from payment_plans.models import OPEN_PLAN_STATUSES, Installment, PaymentPlan, PromiseToPay
 from payment_plans.schedule import CENT, ScheduledInstallment
 
@@ -16,7 +16,7 @@ def plan_list(*, viewer) -> QuerySet[PaymentPlan]:
 def approval_queue(*, viewer) -> QuerySet[PaymentPlan]:
     """Plans waiting for a manager that this user may decide on: their team's (all, for admins), not their own;
     nothing for roles that do not decide."""
-    if viewer.role not in (Role.MANAGER, Role.ADMIN):
+    if viewer.role not in SUPERVISORS:
         return PaymentPlan.objects.none()
     return plan_list(viewer=viewer).filter(status=PaymentPlan.Status.PENDING_APPROVAL).exclude(
         proposed_by=viewer).order_by("created_at")

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from collections_crm.errors import Conflict, DomainError, Forbidden
-from collections_crm.roles import Role
+from collections_crm.roles import STAFF, SUPERVISORS, Role
 from collections_crm.selectors import authority_limit_for
 from compliance.services import audit_record
 from debtors.ledger import (
@@ -27,9 +27,6 @@ from debtors.ledger import (
 from debtors.models import Account, Payment
 from payment_plans.models import OPEN_PLAN_STATUSES, Installment, PaymentAllocation, PaymentPlan, PromiseToPay
 from payment_plans.schedule import ScheduledInstallment, build_schedule
-
-STAFF = (Role.COLLECTOR, Role.MANAGER, Role.ADMIN)
-APPROVERS = (Role.MANAGER, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -68,7 +65,7 @@ def approval_reasons(*, proposer, currency: str, discount_pct: Decimal, schedule
     """What in these terms goes beyond the proposer's authority (empty: within it)."""
     limit = authority_limit_for(user=proposer, currency=currency)
     if limit is None:
-        if proposer.role in APPROVERS:
+        if proposer.role in SUPERVISORS:
             return []
         return [f"No authority limits are set for your role in {currency}, so a manager approves every plan."]
     regular = [item for item in schedule if not item.is_down_payment]
@@ -161,7 +158,7 @@ def _put_account_on_plan(*, actor, account: Account) -> None:
 def _decide(*, actor, plan: PaymentPlan, status: str, note: str) -> PaymentPlan:
     """Approve or reject a waiting plan. The first decision wins: a conditional UPDATE, so a second manager acting
     at the same moment finds it decided (409)."""
-    if actor.role not in APPROVERS:
+    if actor.role not in SUPERVISORS:
         raise Forbidden("Only managers and admins approve or reject plans.")
     if actor.role == Role.MANAGER and actor.team_id != plan.account.team_id:
         raise Forbidden("Only a manager of the account's team decides on its plans.")
@@ -413,7 +410,7 @@ def plan_break(*, plan_id: int) -> int:
 def plan_defer(*, actor, plan: PaymentPlan, resume_on: date, reason: str) -> PaymentPlan:
     """Pause a plan for hardship: nothing falls due before `resume_on`, and what is still owed under the plan is
     spread again, from then, over as many installments as were left. A manager's decision, audited."""
-    if actor.role not in APPROVERS:
+    if actor.role not in SUPERVISORS:
         raise Forbidden("Only managers and admins defer plans for hardship.")
     if not reason.strip():
         raise DomainError("Say what hardship the deferral answers.", field="reason")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from collections_crm.errors import Conflict, DomainError, Forbidden
 from collections_crm.form_pages import form_page, submitted
 from collections_crm.permissions import area_required, roles_required
-from collections_crm.roles import Area, Role, can_enter
+from collections_crm.roles import STAFF, Area, can_enter
 from collections_crm.scoping import get_visible_or_404
 from collections_crm.selectors import authority_limit_for
 from debtors.models import Account
@@ -22,7 +22,6 @@ from payment_plans import selectors, services
 from payment_plans.forms import CancelForm, DecisionForm, DeferForm, PlanForm, PromiseForm
 from payment_plans.models import OPEN_PLAN_STATUSES, PaymentPlan
 
-STAFF = (Role.COLLECTOR, Role.MANAGER, Role.ADMIN)
 PAGE_SIZE = 50
 DECISIONS = {"approve": services.plan_approve, "reject": services.plan_reject}
 # What the user is told once a plan reaches a status: the pages' `save` returns it and `done="{}"` shows it.
