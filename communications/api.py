@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from collections_crm.api import ScopedViewSetMixin, VisibleRelatedField
 from collections_crm.roles import Role
 from communications import selectors, services
-from communications.filters import InteractionFilter, OutboundMessageFilter
+from communications.filters import InteractionFilter, OutboundMessageFilter, TemplateFilter
 from communications.messages import message_render
 from communications.models import Cadence, CadenceStep, Interaction, MessageTemplate, OutboundMessage
 from communications.outbox import message_cancel, message_retry
@@ -64,7 +64,7 @@ class MessageTemplateViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins
     selector = staticmethod(selectors.template_list)
     serializer_class = MessageTemplateSerializer
     write_roles = frozenset({Role.ADMIN})
-    filterset_fields = ["channel", "status", "language", "is_active"]
+    filterset_class = TemplateFilter
     ordering = ["channel", "name"]
 
     def perform_create(self, serializer):

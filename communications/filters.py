@@ -31,3 +31,14 @@ class OutboundMessageFilter(django_filters.FilterSet):
     class Meta:
         model = OutboundMessage
         fields = ["account", "status", "channel", "template"]
+
+
+class TemplateFilter(django_filters.FilterSet):
+    """The templates list of the Configuration pages and of the API."""
+
+    channel = django_filters.ChoiceFilter(choices=MessageTemplate.TemplateChannel.choices, empty_label="Any channel")
+    status = django_filters.ChoiceFilter(choices=MessageTemplate.Status.choices, empty_label="Any status")
+
+    class Meta:
+        model = MessageTemplate
+        fields = ["channel", "status", "language", "is_active"]

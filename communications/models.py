@@ -265,6 +265,6 @@ class CadenceStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        when = f"{abs(self.offset_days)} days {'before' if self.offset_days < 0 else 'after'}" if self.offset_days \
-            else "on"
+        days = abs(self.offset_days)
+        when = f"{days} day{'s' if days != 1 else ''} {'before' if self.offset_days < 0 else 'after'}" if days else "on"
         return f"{self.template.name}, {when} the {self.get_trigger_display().lower()}"
