@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
-from communications.models import Interaction
+from communications.models import Cadence, Interaction
 from debtors.models import Account
 from payment_plans.models import PaymentPlan
 
@@ -108,3 +108,10 @@ class ContactForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=500, label="Reason")
+
+
+class AccountCadenceForm(forms.Form):
+    """Put an account on a cadence (on) or take it off."""
+
+    cadence = forms.ModelChoiceField(queryset=Cadence.objects.filter(is_active=True))
+    on = forms.BooleanField(required=False)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from collections_crm.errors import Conflict, DomainError, Forbidden
-from collections_crm.roles import SUPERVISORS, Role
+from collections_crm.roles import STAFF, SUPERVISORS, Role
 from collections_crm.validators import check_moment
 from communications.models import RIGHT_PARTY_OUTCOMES, Cadence, CadenceStep, Interaction, MessageTemplate
 from compliance.services import (
@@ -121,6 +121,18 @@ def cadence_save(*, actor, cadence: Cadence | None = None, name: str, steps: lis
         "name": name, "steps": [f"{step['trigger']} {step['offset_days']:+d}d {step['template'].code}"
                                 for step in steps]})
     return cadence
+
+
+@transaction.atomic
+def cadence_account_set(*, actor, cadence: Cadence, account: Account, on: bool) -> None:
+    """Put one account on a cadence (beyond the segments it reaches), or take it off again; audited."""
+    if actor.role not in STAFF:
+        raise Forbidden("Your role cannot change an account's reminders.")
+    if on and not cadence.is_active:
+        raise DomainError("This cadence is switched off.", field="cadence")
+    (cadence.accounts.add if on else cadence.accounts.remove)(account)
+    audit_record(actor=actor, action="cadence.account_added" if on else "cadence.account_removed", target=account,
+                 data={"cadence": cadence.pk, "name": cadence.name})
 
 
 # When no callback is agreed, an unanswered attempt brings the account back to the queue the next day.

@@ -5,6 +5,7 @@ from communications import config_views, views
 app_name = "communications"
 urlpatterns = [
     path("accounts/<int:account_pk>/contacts/new/", views.contact_new, name="contact_new"),
+    path("accounts/<int:account_pk>/cadences/", views.account_cadence, name="account_cadence"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:pk>/<str:move>/", views.outbox_move, name="outbox_move"),
     path("letters/<int:pk>/", config_views.sent_letter, name="sent_letter"),

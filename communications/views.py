@@ -8,12 +8,12 @@ from django.views.decorators.http import require_POST
 from collections_crm.errors import DomainError
 from collections_crm.form_pages import form_page, list_page, submitted
 from collections_crm.pagination import EstimatedCountPaginator
-from collections_crm.permissions import area_required
-from collections_crm.roles import SUPERVISORS, Area
+from collections_crm.permissions import area_required, roles_required
+from collections_crm.roles import STAFF, SUPERVISORS, Area
 from collections_crm.scoping import get_visible_or_404
 from communications import selectors, services
 from communications.filters import OutboundMessageFilter
-from communications.forms import ContactForm, ReasonForm
+from communications.forms import AccountCadenceForm, ContactForm, ReasonForm
 from communications.models import OutboundMessage
 from communications.outbox import message_cancel, message_retry
 from compliance.selectors import account_compliance
@@ -35,6 +35,26 @@ def contact_new(request, account_pk: int):
         save=lambda data: services.contact_record(actor=request.user, account=account, **data),
         done="{} logged.", success_url=page, submit_label="Log it",
         breadcrumbs=(("Accounts", reverse("debtors:account_list")), (str(account), page)))
+
+
+@area_required(Area.ACCOUNTS)
+@roles_required(*STAFF)
+@require_POST
+def account_cadence(request, account_pk: int):
+    """Put the account on a cadence, or take it off (the account page's Reminders panel)."""
+    account = get_visible_or_404(Account.objects, request.user, pk=account_pk)
+    form = AccountCadenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the cadences that are switched on.")
+        return redirect("debtors:account_detail", pk=account.pk)
+    cadence, on = form.cleaned_data["cadence"], form.cleaned_data["on"]
+    try:
+        services.cadence_account_set(actor=request.user, cadence=cadence, account=account, on=on)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{'Put on' if on else 'Taken off'} {cadence.name}.")
+    return redirect("debtors:account_detail", pk=account.pk)
 
 
 PAGE_SIZE = 50

@@ -1,15 +1,15 @@
 """The account page's single timeline: everything that happened to an account and its debtor, newest first:
-money, interactions, holds, disputes, validation notices and audited changes. Later issues add theirs (promises,
-plans, messages) here."""
+money, interactions, messages, plans and promises, holds, disputes, validation notices and audited changes."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from communications.models import Interaction, OutboundMessage
+from communications.models import Interaction, MessageTemplate, OutboundMessage
 from compliance.models import AuditEvent
 from compliance.selectors import AccountCompliance
 from debtors.models import Account, Transaction
@@ -27,6 +27,7 @@ class TimelineEntry:
     detail: str
     actor: str
     amount: Decimal | None = None
+    url: str = ""  # where the entry's own page is (a letter as it was sent)
 
 
 def _ledger_entry(entry: Transaction) -> TimelineEntry:
@@ -93,10 +94,13 @@ def _interaction_entry(interaction: Interaction) -> TimelineEntry:
 
 
 def _message_entry(message: OutboundMessage) -> TimelineEntry:
+    went_out = message.status in (OutboundMessage.Status.SENT, OutboundMessage.Status.DELIVERED)
     return TimelineEntry(at=message.sent_at or message.scheduled_for, kind="message",
                          title=f"{message.get_channel_display()} “{message.template.name}” · "
                                f"{message.get_status_display().lower()}",
-                         detail=message.reason, actor="Outbox")
+                         detail=message.reason, actor="Outbox",
+                         url=reverse("communications:sent_letter", args=[message.pk])
+                         if went_out and message.channel == MessageTemplate.TemplateChannel.LETTER else "")
 
 
 def _compliance_entries(compliance: AccountCompliance) -> list[TimelineEntry]:

@@ -11,6 +11,7 @@ from collections_crm.pagination import EstimatedCountPaginator
 from collections_crm.permissions import area_required, roles_required
 from collections_crm.roles import STAFF, SUPERVISORS, Area
 from collections_crm.scoping import get_visible_or_404
+from communications.selectors import account_reminders
 from compliance.selectors import account_compliance
 from compliance.services import audit_record
 from debtors import ledger, selectors, services
@@ -76,6 +77,7 @@ def account_detail(request, pk: int):
         "can_edit": request.user.role in STAFF,
         "can_end_holds": request.user.role in SUPERVISORS,
         "plans": plan_selectors.account_plans(viewer=request.user, account=account),
+        "reminders": account_reminders(account=account),
     })
 
 

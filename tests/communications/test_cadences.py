@@ -7,11 +7,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from communications.builtin_reminders import CADENCE_NAME, STEPS, TEMPLATES
 from communications.cadences import outbox_plan
 from communications.models import Cadence, CadenceStep, MessageTemplate, OutboundMessage
 from communications.services import template_approve, template_create
+from compliance.models import AuditEvent
 from debtors.models import Segment
 from payment_plans.services import plan_propose, promise_create
 from tests.factories import AccountFactory, UserFactory
@@ -109,3 +111,32 @@ def test_built_in_promise_reminders_go_the_day_before_and_on_the_day(admin_user)
     promise_create(actor=admin_user, account=account, amount=Decimal("50.00"), promised_on=TODAY + timedelta(days=2))
     approve_builtin_reminders(admin_user)
     assert [outbox_plan(today=TODAY + timedelta(days=day)) for day in range(4)] == [0, 1, 1, 0]
+
+
+def test_a_collector_puts_an_account_on_a_cadence_from_the_account_page_and_takes_it_off(
+        login, collector, team_account, template):
+    segment_only = Cadence.objects.create(name="Early stage")
+    client = login(collector)
+    page = client.get(reverse("debtors:account_detail", args=[team_account.pk])).content.decode()
+    assert "Payment reminders (built in)" in page  # reaches every account
+    assert '<option value="%d">Early stage</option>' % segment_only.pk in page
+    put_on = client.post(reverse("communications:account_cadence", args=[team_account.pk]),
+                         {"cadence": segment_only.pk, "on": "1"})
+    assert put_on.status_code == 302
+    assert list(segment_only.accounts.all()) == [team_account]
+    assert AuditEvent.objects.filter(action="cadence.account_added", actor=collector).exists()
+    assert "put on it for this account" in client.get(reverse("debtors:account_detail", args=[team_account.pk]))\
+        .content.decode()
+    client.post(reverse("communications:account_cadence", args=[team_account.pk]), {"cadence": segment_only.pk})
+    assert not segment_only.accounts.exists()
+
+
+def test_no_one_changes_the_reminders_of_an_account_they_cannot_see(login, outsider, agency_user, team_account):
+    cadence = Cadence.objects.create(name="Early stage")
+    for user in (outsider, agency_user):
+        response = login(user).post(reverse("communications:account_cadence", args=[team_account.pk]),
+                                    {"cadence": cadence.pk, "on": "1"})
+        assert response.status_code in (403, 404)
+    assert not cadence.accounts.exists()
+    assert login(outsider).post(reverse("communications:account_cadence", args=[team_account.pk]),
+                                {"cadence": cadence.pk, "on": "1"}).status_code == 404

@@ -1,15 +1,22 @@
 """The accounts list, the account page and its forms, for each role: filters, search, scoping by id, audit of
 views, and payments recorded once even when a form is sent twice."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from communications.models import Cadence
+from communications.outbox import message_schedule
+from communications.services import interaction_log, template_approve, template_create
 from compliance.models import AuditEvent
+from debtors.ledger import payment_record
 from debtors.models import Account, ContactPoint, Debtor, Payment
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -55,6 +62,32 @@ def test_list_queries_do_not_grow(login, manager, team, creditor, django_assert_
     AccountFactory.create_batch(30, creditor=creditor, team=team)
     with django_assert_num_queries(10):
         client.get(reverse("debtors:account_list"))
+
+
+def test_the_account_page_queries_do_not_grow_with_its_history(login, manager, team_account, admin_user):
+    """Interactions, messages, payments, holds and cadences on the page each cost a fixed number of queries."""
+    client = login(manager)
+
+    def history(size: int) -> None:
+        template = template_approve(actor=UserFactory(admin=True), template=template_create(
+            actor=admin_user, code=f"t{size}", name=f"T{size}", channel="sms", body="Hi"))
+        for number in range(size):
+            interaction_log(actor=manager, account=team_account, channel="call", outcome="no_answer")
+            message_schedule(account=team_account, template=template, idempotency_key=f"{size}:{number}",
+                             scheduled_for=timezone.now() + timedelta(days=1))
+            payment_record(actor=manager, account=team_account, amount=Decimal("1.00"), method="card",
+                           received_on=TODAY, idempotency_key=f"payment-{size}-{number}")
+            Cadence.objects.create(name=f"Cadence {size}.{number}").accounts.add(team_account)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(account_url(team_account)).status_code == 200
+        return len(captured)
+
+    history(1)
+    few = queries()
+    history(12)
+    assert queries() == few
 
 
 def test_the_account_page_shows_everything_and_audits_the_view(login, collector, team_account):
