@@ -7,7 +7,7 @@ idempotent: a repeated key returns the first payment and posts nothing.
 
 import re
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -142,7 +142,7 @@ def payment_record(*, actor: User, account: Account, amount: Decimal, method: st
                 raise Conflict("Another request is recording this payment; try again.",
                                field="idempotency_key") from None
             return _replay(existing, account=account, amount=amount, received_on=received_on, method=method)
-        Account.objects.filter(pk=locked.pk).update(last_payment_at=timezone.now())
+        _last_payment_refresh(locked)
         audit_record(actor=actor, action="payment.recorded", target=payment,
                      data={"account": locked.pk, "amount": amount, "method": method})
         allocate_to_plans(actor=actor, payment=payment)
@@ -172,8 +172,22 @@ def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
     payment.reversal_reason = reason.strip()
     payment.save(update_fields=["reversal", "reversal_reason"])
     audit_record(actor=actor, action="payment.reversed", target=payment, data={"reason": reason.strip()})
+    _last_payment_refresh(account)
     allocate_to_plans(actor=actor, payment=payment)
     return payment
+
+
+def _last_payment_refresh(account: Account) -> None:
+    """`last_payment_at` is when the latest payment that stands was received (its day, as the timeline shows it;
+    today's, now), not when someone typed it in: a cheque recorded a week late is a week old."""
+    latest = (Payment.objects.filter(account=account, reversal__isnull=True).order_by("-received_on", "-id")
+              .values_list("received_on", "created_at").first())
+    moment = None
+    if latest is not None:
+        received_on, recorded_at = latest
+        moment = recorded_at if received_on >= recorded_at.date() else datetime.combine(received_on, time.min,
+                                                                                         tzinfo=UTC)
+    Account.objects.filter(pk=account.pk).update(last_payment_at=moment)
 
 
 def allocate_to_plans(*, actor: User, payment: Payment) -> None:

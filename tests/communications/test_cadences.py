@@ -119,7 +119,7 @@ def test_a_collector_puts_an_account_on_a_cadence_from_the_account_page_and_take
     client = login(collector)
     page = client.get(reverse("debtors:account_detail", args=[team_account.pk])).content.decode()
     assert "Payment reminders (built in)" in page  # reaches every account
-    assert '<option value="%d">Early stage</option>' % segment_only.pk in page
+    assert f'<option value="{segment_only.pk}">Early stage</option>' in page
     put_on = client.post(reverse("communications:account_cadence", args=[team_account.pk]),
                          {"cadence": segment_only.pk, "on": "1"})
     assert put_on.status_code == 302

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,20 @@ def test_a_payment_lowers_the_balance(account, admin_user):
     account.refresh_from_db()
     assert account.last_payment_at is not None
     assert_balanced(account)
+
+
+def test_the_last_payment_is_when_money_was_received_and_a_reversal_takes_it_back(account, admin_user):
+    week_ago = timezone.localdate() - timedelta(days=7)
+    payment_record(actor=admin_user, account=account, amount=Decimal("10.00"), method="cheque", received_on=week_ago)
+    account.refresh_from_db()
+    assert account.last_payment_at.date() == week_ago  # recorded late, it is still a week old
+    today, _ = payment_record(actor=admin_user, account=account, amount=Decimal("5.00"), method="card",
+                              received_on=timezone.localdate())
+    account.refresh_from_db()
+    assert account.last_payment_at == today.created_at
+    payment_reverse(actor=admin_user, payment=today, reason="Card chargeback")
+    account.refresh_from_db()
+    assert account.last_payment_at.date() == week_ago
 
 
 def test_a_repeated_idempotency_key_returns_the_first_payment_and_posts_nothing(account, admin_user):
