@@ -21,11 +21,15 @@ class InteractionSerializer(serializers.ModelSerializer):
     account = VisibleRelatedField(Account)
     contact_point = VisibleRelatedField(ContactPoint, required=False, allow_null=True)
     occurred_at = serializers.DateTimeField(required=False, help_text="May be in the past; defaults to now.")
+    override_reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=500,
+        help_text="Managers and admins: why an outbound attempt that compliance blocks right now goes ahead "
+                  "(audited). Without it such an attempt is refused (400).")
 
     class Meta:
         model = Interaction
         fields = ["id", "account", "channel", "direction", "occurred_at", "outcome", "contact_point", "notes",
-                  "duration_seconds", "user", "created_at"]
+                  "duration_seconds", "user", "created_at", "override_reason"]
         read_only_fields = ["user", "created_at"]
 
 
@@ -40,7 +44,7 @@ class InteractionViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
     ordering = ["-occurred_at", "-id"]
 
     def perform_create(self, serializer):
-        serializer.instance = services.interaction_log(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.contact_record(actor=self.request.user, **serializer.validated_data)
 
 
 class MessageTemplateSerializer(serializers.ModelSerializer):

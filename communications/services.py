@@ -153,21 +153,23 @@ def _errors_named(prefix: str):
 
 
 @transaction.atomic
-def contact_record(*, actor, account: Account, channel: str, outcome: str = "", notes: str = "",
-                   duration_seconds: int | None = None, contact_point=None, occurred_at=None,
-                   override_reason: str = "", callback_at=None, promise: dict | None = None,
+def contact_record(*, actor, account: Account, channel: str, direction: str = Interaction.Direction.OUTBOUND,
+                   outcome: str = "", notes: str = "", duration_seconds: int | None = None, contact_point=None,
+                   occurred_at=None, override_reason: str = "", callback_at=None, promise: dict | None = None,
                    plan: dict | None = None, dispute_reason: str | None = None) -> Interaction:
-    """Log a call, message or note from the account page, with the next step, all or nothing.
+    """Log a call, message or note (the account page and the API), with the next step, all or nothing.
 
     An outbound attempt happening now is checked first: if compliance blocks it, it is logged only with a
-    manager's (or admin's) override and its reason, both audited. The next step is a callback (`callback_at`,
+    manager's (or admin's) override and its reason, both audited. What the debtor started (inbound) and what is
+    logged after the fact are records, not attempts, and are not checked. The next step is a callback (`callback_at`,
     aware), a promise (`amount`, `promised_on`), an installment plan of the balance (`frequency`, `start_on`,
     `installment_count`) or a dispute (its reason); the last three come from speaking to the debtor. Without a
     next step, an attempt that reached nobody brings the account back tomorrow.
     """
     now = timezone.now()
     occurred_at = occurred_at or now
-    if channel != Interaction.Channel.NOTE and abs(now - occurred_at) <= JUST_NOW:
+    if (channel != Interaction.Channel.NOTE and direction == Interaction.Direction.OUTBOUND
+            and abs(now - occurred_at) <= JUST_NOW):
         _check_contact_now(actor=actor, account=account, channel=channel, at=occurred_at,
                            contact_point=contact_point, override_reason=override_reason)
     if callback_at is not None and callback_at <= now:
@@ -179,8 +181,8 @@ def contact_record(*, actor, account: Account, channel: str, outcome: str = "", 
     if agreed and outcome not in RIGHT_PARTY_OUTCOMES:
         raise DomainError(f"A {agreed[0]} is agreed with the debtor: choose an outcome where you reached them.",
                           field="outcome")
-    interaction = interaction_log(actor=actor, account=account, channel=channel, occurred_at=occurred_at,
-                                  outcome=outcome, contact_point=contact_point, notes=notes,
+    interaction = interaction_log(actor=actor, account=account, channel=channel, direction=direction,
+                                  occurred_at=occurred_at, outcome=outcome, contact_point=contact_point, notes=notes,
                                   duration_seconds=duration_seconds)
     if promise:
         with _errors_named("promise"):

@@ -1,10 +1,12 @@
 """The compliance API: the check's bad input, rules refused with the parameter named, audited verdicts that rule
 changes never rewrite, who may write what, and scoping of every resource by id."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
+from communications.models import Interaction
 from compliance.models import AuditEvent, Complaint, Dispute, Hold, Rule, ValidationNotice
 from compliance.services import complaint_register, dispute_raise, hold_place, validation_notice_record
 from tests.factories import ContactPointFactory
@@ -119,6 +121,26 @@ def test_interactions_can_be_logged_in_the_past_but_not_the_future(as_user, coll
     assert "occurred_at" in future.json()
     team_account.refresh_from_db()
     assert team_account.last_contact_at == datetime(2026, 5, 4, 14, tzinfo=UTC)
+
+
+def test_an_attempt_blocked_now_is_logged_through_the_api_only_with_a_managers_override(
+        as_user, collector, manager, admin_user, team_account):
+    hold_place(actor=admin_user, account=team_account, kind="cease_communication",
+               starts_at=timezone.now() - timedelta(days=1))
+    call = {"account": team_account.pk, "channel": "call", "outcome": "no_answer"}
+    refused = as_user(collector).post("/api/v1/interactions/", call, format="json")
+    assert refused.status_code == 400
+    assert "Cease communication" in refused.json()["channel"][0]
+    assert "override_reason" in as_user(manager).post("/api/v1/interactions/", call, format="json").json()
+    overridden = as_user(manager).post("/api/v1/interactions/", {**call, "override_reason": "Court-ordered contact"},
+                                       format="json")
+    assert overridden.status_code == 201, overridden.json()
+    assert "override_reason" not in overridden.json()
+    assert AuditEvent.objects.get(action="compliance.override").data["reason"] == "Court-ordered contact"
+    inbound = as_user(collector).post("/api/v1/interactions/", {**call, "direction": "inbound",
+                                                                "outcome": "right_party_contact"}, format="json")
+    assert inbound.status_code == 201  # the debtor called us: a record, not an attempt
+    assert Interaction.objects.filter(account=team_account).count() == 2
 
 
 def test_ending_a_hold_is_for_managers_with_a_reason(as_user, collector, manager, team_account):
