@@ -51,9 +51,14 @@ class MessageTemplateSerializer(serializers.ModelSerializer):
     class Meta:
         model = MessageTemplate
         fields = ["id", "code", "name", "channel", "language", "subject", "body", "mentions_legal_action", "status",
-                  "is_active", "edited_by", "approved_by", "approved_at", "updated_at"]
-        read_only_fields = ["status", "edited_by", "approved_by", "approved_at", "updated_at"]
+                  "is_active", "edited_by", "approved_by", "approved_at", "updated_at", "wording_version"]
+        read_only_fields = ["status", "edited_by", "approved_by", "approved_at", "updated_at", "wording_version"]
         validators = []  # the service checks the code's uniqueness with the rest
+
+
+class ApprovalSerializer(serializers.Serializer):
+    version = serializers.CharField(required=False, max_length=64,
+                                    help_text="The template's `wording_version` as you read it.")
 
 
 class PreviewSerializer(serializers.Serializer):
@@ -78,11 +83,15 @@ class MessageTemplateViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins
         serializer.instance = services.template_update(actor=self.request.user, template=serializer.instance,
                                                        **serializer.validated_data)
 
-    @extend_schema(request=None, responses=MessageTemplateSerializer)
+    @extend_schema(request=ApprovalSerializer, responses=MessageTemplateSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        """Approve a draft (not one you edited last)."""
-        template = services.template_approve(actor=request.user, template=self.get_object())
+        """Approve a draft whose wording you did not change; send the `version` you read, and a wording changed
+        since is a 409 instead of an approval of words you never saw."""
+        reviewed = ApprovalSerializer(data=request.data)
+        reviewed.is_valid(raise_exception=True)
+        template = services.template_approve(actor=request.user, template=self.get_object(),
+                                             version=reviewed.validated_data.get("version"))
         return Response(self.get_serializer(template).data)
 
     @extend_schema(request=PreviewSerializer, responses=inline_serializer(

@@ -85,15 +85,6 @@ def template_edit(request, pk: int):
         save=lambda data: services.template_update(actor=request.user, template=template, **data))
 
 
-def _approval_refusal(template: MessageTemplate, user) -> str:
-    """Why this user may not approve the template now ("" when they may); template_approve enforces it."""
-    if template.status == MessageTemplate.Status.APPROVED:
-        return "Approved already."
-    if template.edited_by_id == user.pk:
-        return "You edited this template last: another admin approves it."
-    return ""
-
-
 @area_required(Area.CONFIGURATION)
 @require_safe
 def template_detail(request, pk: int):
@@ -105,7 +96,8 @@ def template_detail(request, pk: int):
     account = preview_form.cleaned_data["account"] if preview_form.is_valid() else None
     return render(request, "communications/config/template_detail.html", {
         "message_template": template, "title": template.name, "breadcrumbs": _templates_crumbs(),
-        "approval_refusal": _approval_refusal(template, request.user), "preview_form": preview_form,
+        "approval_refusal": services.approval_refusal(actor=request.user, template=template),
+        "preview_form": preview_form,
         "preview_account": account,
         "rendered": message_render(template=template, account=account) if account else None,
         "is_sms": template.channel == MessageTemplate.TemplateChannel.SMS,
@@ -118,7 +110,7 @@ def template_detail(request, pk: int):
 def template_approve(request, pk: int):
     template = get_visible_or_404(MessageTemplate.objects, request.user, pk=pk)
     try:
-        services.template_approve(actor=request.user, template=template)
+        services.template_approve(actor=request.user, template=template, version=request.POST.get("version", ""))
     except DomainError as error:
         messages.error(request, f"Not approved: {error.message}")
     else:

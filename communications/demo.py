@@ -43,7 +43,8 @@ def seed(**options) -> list:
     author, reviewer = User.objects.get(username="admin"), User.objects.get(username="compliance-admin")
     templates = {fields["code"]: MessageTemplate.objects.filter(code=fields["code"]).first()
                  or template_create(actor=author, **fields) for fields in TEMPLATES}
-    for draft in MessageTemplate.objects.filter(status=MessageTemplate.Status.DRAFT).exclude(code=UNAPPROVED):
+    for draft in (MessageTemplate.objects.filter(status=MessageTemplate.Status.DRAFT).exclude(code=UNAPPROVED)
+                  .exclude(authors=reviewer).exclude(edited_by=reviewer)):
         template_approve(actor=reviewer, template=draft)
     if not Cadence.objects.filter(name="New placements").exists():
         cadence_save(actor=author, name="New placements", applies_to_all=True,

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -129,6 +131,9 @@ class MessageTemplate(models.Model):
     is_active = models.BooleanField(default=True)
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                                   help_text="Who changed the wording last; empty for the built-in templates.")
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                     help_text="Everyone who changed the wording since it was last approved: none of "
+                                               "them approves it.")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -149,6 +154,14 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_channel_display()})"
+
+    WORDING = ("channel", "language", "subject", "body", "mentions_legal_action")
+
+    @property
+    def wording_version(self) -> str:
+        """A fingerprint of what the template says: an approval names the version its approver read."""
+        wording = "\x1f".join(str(getattr(self, field)) for field in self.WORDING)
+        return hashlib.sha256(wording.encode()).hexdigest()[:16]
 
     def clean(self):
         check_template(self.body, field="body")

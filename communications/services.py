@@ -59,42 +59,70 @@ def _require_admin(actor) -> None:
         raise Forbidden("Only admins edit and approve message templates.")
 
 
+def _normalised(fields: dict) -> dict:
+    """Browsers send CRLF line ends and APIs LF: the same words are the same wording."""
+    return {name: value.replace("\r\n", "\n") if name in ("subject", "body") and isinstance(value, str) else value
+            for name, value in fields.items()}
+
+
 @transaction.atomic
 def template_create(*, actor, **fields) -> MessageTemplate:
     """A new template, in draft until someone else approves it."""
     _require_admin(actor)
     refuse_other_fields(fields, TEMPLATE_EDITABLE)
-    return audited_create(actor=actor, instance=MessageTemplate(edited_by=actor, **fields), action="template.created",
-                          data={"code": fields.get("code"), "channel": fields.get("channel")})
+    fields = _normalised(fields)
+    template = audited_create(actor=actor, instance=MessageTemplate(edited_by=actor, **fields),
+                              action="template.created", data={"code": fields.get("code"),
+                                                               "channel": fields.get("channel")})
+    template.authors.add(actor)
+    return template
 
 
 @transaction.atomic
 def template_update(*, actor, template: MessageTemplate, **changes) -> MessageTemplate:
-    """Edit a template; a change of what it says sends it back to draft, to be approved again."""
+    """Edit a template; a change of what it says sends it back to draft, to be approved again by someone who
+    has not changed its wording since its last approval."""
     _require_admin(actor)
     template = MessageTemplate.objects.select_for_update().get(pk=template.pk)
-    wording = {"channel", "language", "subject", "body", "mentions_legal_action"}
-    if any(changes.get(field, getattr(template, field)) != getattr(template, field) for field in wording):
+    changes = _normalised(changes)
+    reworded = any(changes.get(field, getattr(template, field)) != getattr(template, field)
+                   for field in MessageTemplate.WORDING)
+    if reworded:
         changes = {**changes, "status": MessageTemplate.Status.DRAFT, "approved_by": None, "approved_at": None,
                    "edited_by": actor}
     audited_update(actor=actor, instance=template, changes=changes,
                    editable=TEMPLATE_EDITABLE | {"status", "approved_by", "approved_at", "edited_by"},
                    action="template.updated")
+    if reworded:
+        template.authors.add(actor)
     return template
 
 
+def approval_refusal(*, actor, template: MessageTemplate) -> str:
+    """Why this admin may not approve the template now ("" when they may): a second pair of eyes means someone
+    who did not write any of the wording waiting for approval."""
+    if template.status == MessageTemplate.Status.APPROVED:
+        return "This template is approved already."
+    if template.edited_by_id == actor.pk or template.authors.filter(pk=actor.pk).exists():
+        return "You changed the wording of this template since it was last approved: another admin approves it."
+    return ""
+
+
 @transaction.atomic
-def template_approve(*, actor, template: MessageTemplate) -> MessageTemplate:
-    """Approve a draft for use: a second pair of eyes, so never its last editor."""
+def template_approve(*, actor, template: MessageTemplate, version: str | None = None) -> MessageTemplate:
+    """Approve a draft for use. `version` is the wording the approver read (`wording_version`): if it changed
+    since, nothing is approved."""
     _require_admin(actor)
     template = MessageTemplate.objects.select_for_update().get(pk=template.pk)
-    if template.status == MessageTemplate.Status.APPROVED:
-        raise Conflict("This template is approved already.")
-    if template.edited_by_id == actor.pk:
-        raise Forbidden("You edited this template last: another admin approves it.")
+    if refusal := approval_refusal(actor=actor, template=template):
+        raise (Conflict if template.status == MessageTemplate.Status.APPROVED else Forbidden)(refusal)
+    if version is not None and version != template.wording_version:
+        raise Conflict("The wording changed since you read it: read it again before you approve it.",
+                       field="version")
     audited_update(actor=actor, instance=template, changes={
         "status": MessageTemplate.Status.APPROVED, "approved_by": actor, "approved_at": timezone.now()},
         editable=frozenset({"status", "approved_by", "approved_at"}), action="template.approved")
+    template.authors.clear()
     return template
 
 

@@ -193,10 +193,10 @@ def test_a_new_template_is_a_draft_edited_by_its_author(login, admin_user):
 def test_its_last_editor_cannot_approve_and_is_told_why(login, admin_user, draft):
     client = login(admin_user)
     page = text(client.get(detail_url(draft)))
-    assert "You edited this template last: another admin approves it." in page
+    assert "You changed the wording of this template since it was last approved: another admin approves it." in page
     assert reverse("communications:template_approve", args=[draft.pk]) not in page
     response = client.post(reverse("communications:template_approve", args=[draft.pk]), follow=True)
-    assert "Not approved: You edited this template last" in text(response)
+    assert "Not approved: You changed the wording" in text(response)
     draft.refresh_from_db()
     assert (draft.status, draft.approved_by) == ("draft", None)
 
@@ -204,7 +204,8 @@ def test_its_last_editor_cannot_approve_and_is_told_why(login, admin_user, draft
 def test_another_admin_approves(login, admin_user, second_admin, draft):
     client = login(second_admin)
     assert reverse("communications:template_approve", args=[draft.pk]) in text(client.get(detail_url(draft)))
-    response = client.post(reverse("communications:template_approve", args=[draft.pk]), follow=True)
+    response = client.post(reverse("communications:template_approve", args=[draft.pk]),
+                           {"version": draft.wording_version}, follow=True)
     assert "approved: cadences may now send it" in text(response)
     draft.refresh_from_db()
     assert (draft.status, draft.approved_by) == ("approved", second_admin)
@@ -215,9 +216,20 @@ def test_any_admin_approves_a_built_in_template(login, admin_user):
     built_in = MessageTemplate.objects.filter(edited_by=None).first()
     client = login(admin_user)
     assert "Built in" in text(client.get(detail_url(built_in)))
-    client.post(reverse("communications:template_approve", args=[built_in.pk]))
+    client.post(reverse("communications:template_approve", args=[built_in.pk]),
+                {"version": built_in.wording_version})
     built_in.refresh_from_db()
     assert (built_in.status, built_in.approved_by) == ("approved", admin_user)
+
+
+def test_an_approval_of_a_page_read_before_the_wording_changed_is_refused(login, admin_user, second_admin, draft):
+    read = draft.wording_version
+    services.template_update(actor=admin_user, template=draft, body="Pay {{ balance }} {{ currency }} today.")
+    response = login(second_admin).post(reverse("communications:template_approve", args=[draft.pk]),
+                                        {"version": read}, follow=True)
+    assert "The wording changed since you read it" in text(response)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
 
 
 def test_a_change_of_wording_sends_it_back_to_draft_and_the_page_says_so(login, admin_user, second_admin, approved):

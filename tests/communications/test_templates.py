@@ -61,6 +61,41 @@ def test_a_second_admin_approves_and_an_edit_needs_approval_again(as_user, admin
     assert as_user(admin_user).post(f"{url}approve/").status_code == 200
 
 
+def test_no_one_who_wrote_any_of_the_waiting_wording_approves_it(as_user, admin_user, second_admin):
+    url = f"{TEMPLATES}{as_user(admin_user).post(TEMPLATES, sms(), format='json').json()['id']}/"
+    as_user(second_admin).patch(url, {"body": "Hi {{ debtor_first_name }}, please pay."}, format="json")
+    refused = as_user(admin_user).post(f"{url}approve/")  # the first author, though not the last editor
+    assert refused.status_code == 403
+    assert "changed the wording" in refused.json()["detail"]
+    third = as_user(UserFactory(username="hedy", admin=True))
+    assert third.post(f"{url}approve/").json()["status"] == "approved"
+    reworded = as_user(admin_user).patch(url, {"body": "Hi {{ debtor_first_name }}."}, format="json").json()
+    assert reworded["status"] == "draft"
+    assert as_user(second_admin).post(f"{url}approve/").status_code == 200  # approval cleared the earlier authors
+
+
+def test_line_ends_are_not_a_change_of_wording(as_user, admin_user, second_admin):
+    created = as_user(admin_user).post(TEMPLATES, sms(body="Hi {{ debtor_first_name }},\nplease pay."),
+                                       format="json").json()
+    url = f"{TEMPLATES}{created['id']}/"
+    as_user(second_admin).post(f"{url}approve/")
+    same = as_user(second_admin).patch(url, {"body": "Hi {{ debtor_first_name }},\r\nplease pay.",
+                                             "name": "Polite"}, format="json").json()
+    assert (same["status"], same["approved_by"]) == ("approved", second_admin.pk)
+
+
+def test_an_approval_names_the_wording_it_read_and_a_change_since_is_a_conflict(as_user, admin_user, second_admin):
+    created = as_user(admin_user).post(TEMPLATES, sms(), format="json").json()
+    url = f"{TEMPLATES}{created['id']}/"
+    read = as_user(second_admin).get(url).json()["wording_version"]
+    as_user(admin_user).patch(url, {"body": "Pay {{ balance }} now or we sue."}, format="json")
+    stale = as_user(second_admin).post(f"{url}approve/", {"version": read}, format="json")
+    assert stale.status_code == 409
+    assert MessageTemplate.objects.get(pk=created["id"]).status == "draft"
+    current = as_user(second_admin).get(url).json()["wording_version"]
+    assert as_user(second_admin).post(f"{url}approve/", {"version": current}, format="json").status_code == 200
+
+
 def test_only_admins_write_templates(as_user, manager):
     assert as_user(manager).post(TEMPLATES, sms(), format="json").status_code == 403
 

@@ -47,7 +47,7 @@ def test_a_template_is_written_fixed_approved_by_another_admin_and_previewed(pag
     expect(page.get_by_role("status")).to_contain_text("saved as a draft")
     expect(page.get_by_role("heading", name=re.compile(r"^Balance reminder"))).to_be_visible()
     approval = page.get_by_role("region", name="Approval")
-    expect(approval).to_contain_text("You edited this template last: another admin approves it.")
+    expect(approval).to_contain_text("You changed the wording of this template since it was last approved")
     expect(approval.get_by_role("button", name="Approve")).to_have_count(0)
     detail = page.url
     sign_out(page)
