@@ -25,3 +25,8 @@ class Forbidden(DomainError):
     """The user's role may not do this, though they may see the record (HTTP 403)."""
 
     status_code = 403
+
+
+class BlockedAttempt(DomainError):
+    """A contact attempt compliance refuses. The blocked check is in the audit log already and must stay there, so
+    the API answers 400 without rolling the request back (the service has written nothing else)."""

@@ -90,10 +90,11 @@ class ContactForm(forms.Form):
         values = {name: data.pop(name, None) for names in self.STEP_FIELDS.values() for name in names}
         if not step:
             return data
-        missing = [name for name in self.STEP_FIELDS[step] if values[name] in (None, "")]
+        invalid = [name for name in self.STEP_FIELDS[step] if name in self.errors]
+        missing = [name for name in self.STEP_FIELDS[step] if values[name] in (None, "") and name not in invalid]
         for name in missing:
             self.add_error(name, "Required for this next step.")
-        if missing:
+        if missing or invalid:
             return data
         if not data.get("outcome") and data.get("channel") != Interaction.Channel.NOTE:
             data["outcome"] = self.IMPLIED_OUTCOMES[step]

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from collections_crm.errors import Conflict, DomainError, Forbidden
+from collections_crm.errors import BlockedAttempt, Conflict, DomainError, Forbidden
 from collections_crm.roles import STAFF, SUPERVISORS, Role
 from collections_crm.validators import check_moment
 from communications.models import RIGHT_PARTY_OUTCOMES, Cadence, CadenceStep, Interaction, MessageTemplate
+from compliance.engine import CHANNEL_CONTACT_KIND, default_contact_point
 from compliance.services import (
     audit_record,
     audited_create,
@@ -38,12 +39,16 @@ def interaction_log(*, actor, account: Account, channel: str, direction: str = I
         raise DomainError("An interaction cannot be logged in the future.", field="occurred_at")
     if contact_point is not None and contact_point.debtor_id != account.debtor_id:
         raise DomainError("This contact point is not the account's debtor's.", field="contact_point")
+    if contact_point is not None and contact_point.kind != CHANNEL_CONTACT_KIND.get(channel, contact_point.kind):
+        raise DomainError(f"A {Interaction.Channel(channel).label.lower()} goes to a {CHANNEL_CONTACT_KIND[channel]}, "
+                          f"not to this {contact_point.kind}.", field="contact_point")
     if channel == Interaction.Channel.NOTE and outcome:
         raise DomainError("A note has no outcome.", field="outcome")
     interaction = audited_create(actor=actor, instance=Interaction(
         account=account, channel=channel, direction=direction, occurred_at=occurred_at, outcome=outcome,
         contact_point=contact_point, notes=notes, duration_seconds=duration_seconds, user=actor),
-        action="interaction.logged", data={"account": account.pk, "channel": channel, "outcome": outcome})
+        action="interaction.logged", data={"account": account.pk, "channel": channel, "direction": direction,
+                                           "outcome": outcome, "occurred_at": occurred_at.isoformat()})
     if channel != Interaction.Channel.NOTE:
         Account.objects.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=occurred_at),
                                pk=account.pk).update(last_contact_at=occurred_at)
@@ -168,6 +173,7 @@ RETRY_AFTER_NO_CONTACT = timedelta(days=1)
 NO_CONTACT = frozenset({Interaction.Outcome.NO_ANSWER, Interaction.Outcome.BUSY, Interaction.Outcome.LEFT_MESSAGE})
 # An attempt logged within this long of happening is checked as if it were happening now.
 JUST_NOW = timedelta(minutes=15)
+CALLBACK_HORIZON = timedelta(days=365)
 
 
 @contextmanager
@@ -180,28 +186,61 @@ def _errors_named(prefix: str):
         raise
 
 
-@transaction.atomic
 def contact_record(*, actor, account: Account, channel: str, direction: str = Interaction.Direction.OUTBOUND,
                    outcome: str = "", notes: str = "", duration_seconds: int | None = None, contact_point=None,
                    occurred_at=None, override_reason: str = "", callback_at=None, promise: dict | None = None,
                    plan: dict | None = None, dispute_reason: str | None = None) -> Interaction:
     """Log a call, message or note (the account page and the API), with the next step, all or nothing.
 
-    An outbound attempt happening now is checked first: if compliance blocks it, it is logged only with a
-    manager's (or admin's) override and its reason, both audited. What the debtor started (inbound) and what is
-    logged after the fact are records, not attempts, and are not checked. The next step is a callback (`callback_at`,
-    aware), a promise (`amount`, `promised_on`), an installment plan of the balance (`frequency`, `start_on`,
-    `installment_count`) or a dispute (its reason); the last three come from speaking to the debtor. Without a
-    next step, an attempt that reached nobody brings the account back tomorrow.
+    An outbound attempt happening now is checked first, at the contact point used (the primary one of the
+    channel's kind unless another is named, and that is the one recorded). If compliance blocks it, it is logged
+    only with a manager's (or admin's) override and its reason, both audited; a refusal stays in the audit log,
+    which is why this function is not one transaction itself (`BlockedAttempt`). What the debtor started
+    (inbound) and what is logged after the fact are records, not attempts, and are not checked. The next step is a
+    callback (`callback_at`, aware), a promise (`amount`, `promised_on`), an installment plan of the balance
+    (`frequency`, `start_on`, `installment_count`) or a dispute (its reason); the last three come from speaking to
+    the debtor. Without a next step, an attempt that reached nobody brings the account back tomorrow.
     """
     now = timezone.now()
     occurred_at = occurred_at or now
+    override = None
     if (channel != Interaction.Channel.NOTE and direction == Interaction.Direction.OUTBOUND
             and abs(now - occurred_at) <= JUST_NOW):
-        _check_contact_now(actor=actor, account=account, channel=channel, at=occurred_at,
-                           contact_point=contact_point, override_reason=override_reason)
-    if callback_at is not None and callback_at <= now:
-        raise DomainError("A callback is in the future.", field="callback_at")
+        contact_point = contact_point or default_contact_point(list(account.debtor.contact_points.all()), channel)
+        override = _override_if_blocked(actor=actor, account=account, channel=channel, at=occurred_at,
+                                        contact_point=contact_point, override_reason=override_reason)
+    return _contact_save(
+        actor=actor, account=account, channel=channel, direction=direction, outcome=outcome, notes=notes,
+        duration_seconds=duration_seconds, contact_point=contact_point, occurred_at=occurred_at, override=override,
+        callback_at=callback_at, promise=promise, plan=plan, dispute_reason=dispute_reason)
+
+
+def _override_if_blocked(*, actor, account: Account, channel: str, at, contact_point, override_reason: str):
+    """None when compliance allows the attempt now; the override's audit data when a supervisor overrides a block
+    with a reason; else `BlockedAttempt` (the blocked check is audited already and stays so)."""
+    verdict = contact_check(actor=actor, account=account, channel=channel, at=at, contact_point=contact_point)
+    if verdict.verdict != "block":
+        return None
+    reasons = " ".join(violation.message for violation in verdict.violations if violation.severity == "block")
+    if actor.role not in SUPERVISORS:
+        raise BlockedAttempt(f"Blocked: {reasons} A manager may override this with a reason.", field="channel")
+    if not override_reason.strip():
+        raise BlockedAttempt(f"Blocked: {reasons} To go ahead, give the reason for overriding.",
+                             field="override_reason")
+    return {"channel": channel, "reason": override_reason.strip(),
+            "contact_point": contact_point.pk if contact_point else None,
+            "violations": [vars(violation) for violation in verdict.violations]}
+
+
+@transaction.atomic
+def _contact_save(*, actor, account: Account, channel: str, direction: str, outcome: str, notes: str,
+                  duration_seconds, contact_point, occurred_at, override: dict | None, callback_at, promise, plan,
+                  dispute_reason) -> Interaction:
+    now = timezone.now()
+    if callback_at is not None:
+        check_moment(callback_at, field="callback_at")
+        if not now < callback_at <= now + CALLBACK_HORIZON:
+            raise DomainError("A callback is in the future, within a year.", field="callback_at")
     agreed = [step for step, given in (("promise", promise), ("plan", plan), ("dispute", dispute_reason is not None))
               if given]
     if len(agreed) > 1:
@@ -209,6 +248,8 @@ def contact_record(*, actor, account: Account, channel: str, direction: str = In
     if agreed and outcome not in RIGHT_PARTY_OUTCOMES:
         raise DomainError(f"A {agreed[0]} is agreed with the debtor: choose an outcome where you reached them.",
                           field="outcome")
+    if override is not None:
+        audit_record(actor=actor, action="compliance.override", target=account, data=override)
     interaction = interaction_log(actor=actor, account=account, channel=channel, direction=direction,
                                   occurred_at=occurred_at, outcome=outcome, contact_point=contact_point, notes=notes,
                                   duration_seconds=duration_seconds)
@@ -226,18 +267,3 @@ def contact_record(*, actor, account: Account, channel: str, direction: str = In
     if next_action is not None:
         Account.objects.filter(pk=account.pk).update(next_action_at=next_action)
     return interaction
-
-
-def _check_contact_now(*, actor, account: Account, channel: str, at, contact_point, override_reason: str) -> None:
-    verdict = contact_check(actor=actor, account=account, channel=channel, at=at, contact_point=contact_point)
-    if verdict.verdict != "block":
-        return
-    reasons = " ".join(violation.message for violation in verdict.violations if violation.severity == "block")
-    if actor.role not in SUPERVISORS:
-        raise DomainError(f"Blocked: {reasons} A manager may override this with a reason.", field="channel")
-    if not override_reason.strip():
-        raise DomainError(f"Blocked: {reasons} To go ahead, give the reason for overriding.",
-                          field="override_reason")
-    audit_record(actor=actor, action="compliance.override", target=account, data={
-        "channel": channel, "reason": override_reason.strip(),
-        "violations": [vars(violation) for violation in verdict.violations]})

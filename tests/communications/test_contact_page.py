@@ -14,7 +14,7 @@ from communications.models import Interaction
 from compliance.models import AuditEvent, Dispute
 from compliance.services import hold_place
 from payment_plans.models import PaymentPlan, PromiseToPay
-from tests.factories import AuthorityLimitFactory
+from tests.factories import AuthorityLimitFactory, ContactPointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_another_teams_account_is_not_found(login, outsider, team_account):
 def test_a_callback_in_the_past_is_refused(login, collector, team_account):
     response = login(collector).post(url(team_account), {"channel": "note", "notes": "x",
                                                          "callback_at": "2020-01-01T10:00"})
-    assert "A callback is in the future." in response.content.decode()
+    assert "A callback is in the future, within a year." in response.content.decode()
 
 
 def test_a_promise_agreed_on_the_call_is_logged_with_it_in_one_go(login, collector, team_account):
@@ -143,3 +143,40 @@ def test_a_dispute_raised_on_the_call_marks_the_account_disputed(login, collecto
     assert Interaction.objects.get().outcome == "dispute_raised"
     team_account.refresh_from_db()
     assert team_account.status == "disputed"
+
+
+def test_a_callback_years_away_is_a_form_error_not_a_broken_account(login, collector, team_account):
+    response = login(collector).post(url(team_account), {"channel": "call", "outcome": "callback_requested",
+                                                         "next_step": "callback", "callback_at": "9999-12-31T23:30"})
+    assert response.status_code == 200
+    assert "between 1900 and 2099" in response.context["form"].errors["callback_at"][0]
+    far = login(collector).post(url(team_account), {"channel": "call", "outcome": "callback_requested",
+                                                    "next_step": "callback", "callback_at": "2090-01-01T10:00"})
+    assert "within a year" in far.context["form"].errors["callback_at"][0]
+    assert login(collector).get(reverse("debtors:account_detail", args=[team_account.pk])).status_code == 200
+
+
+def test_a_refused_attempt_stays_in_the_audit_log(login, collector, admin_user, team_account):
+    hold_place(actor=admin_user, account=team_account, kind="cease_communication",
+               starts_at=timezone.now() - timedelta(days=1))
+    login(collector).post(url(team_account), {"channel": "call", "outcome": "no_answer"})
+    refusal = AuditEvent.objects.get(action="compliance.check_blocked")
+    assert (refusal.actor, refusal.data["channel"]) == (collector, "call")
+    assert not Interaction.objects.exists()
+
+
+def test_the_contact_point_used_is_of_the_channels_kind_and_the_primary_one_is_recorded(
+        login, collector, team_account):
+    email = ContactPointFactory(debtor=team_account.debtor, kind="email", value="maria@example.com", phone_type="")
+    client = login(collector)
+    wrong = client.post(url(team_account), {"channel": "call", "outcome": "no_answer", "contact_point": email.pk})
+    assert "goes to a phone" in wrong.context["form"].errors["contact_point"][0]
+    assert client.post(url(team_account), {"channel": "call", "outcome": "no_answer"}).status_code == 302
+    assert Interaction.objects.get().contact_point == team_account.debtor.contact_points.get(kind="phone")
+
+
+def test_a_promise_amount_with_too_many_digits_says_only_that(login, collector, team_account):
+    response = login(collector).post(url(team_account), {
+        "channel": "call", "next_step": "promise", "promise_amount": "1234567890123456",
+        "promise_promised_on": timezone.localdate().isoformat()})
+    assert len(response.context["form"].errors["promise_amount"]) == 1

@@ -131,6 +131,7 @@ def test_an_attempt_blocked_now_is_logged_through_the_api_only_with_a_managers_o
     refused = as_user(collector).post("/api/v1/interactions/", call, format="json")
     assert refused.status_code == 400
     assert "Cease communication" in refused.json()["channel"][0]
+    assert AuditEvent.objects.filter(action="compliance.check_blocked", actor=collector).count() == 1  # kept
     assert "override_reason" in as_user(manager).post("/api/v1/interactions/", call, format="json").json()
     overridden = as_user(manager).post("/api/v1/interactions/", {**call, "override_reason": "Court-ordered contact"},
                                        format="json")
