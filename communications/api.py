@@ -156,9 +156,9 @@ class CadenceViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
             is_active=data.get("is_active", cadence.is_active),
             segments=data.get("segments", cadence.segments.all()),
             accounts=data.get("accounts", cadence.accounts.all()),
-            steps=data.get("steps") or [{"trigger": step.trigger, "offset_days": step.offset_days,
-                                         "template": step.template, "local_hour": step.local_hour}
-                                        for step in cadence.steps.all()])
+            steps=data["steps"] if "steps" in data else [
+                {"trigger": step.trigger, "offset_days": step.offset_days, "template": step.template,
+                 "local_hour": step.local_hour} for step in cadence.steps.all()])
 
 
 class OutboundMessageSerializer(serializers.ModelSerializer):

@@ -2,13 +2,12 @@
 message per account it reaches, at the step's hour in the debtor's own time. The message's idempotency key names
 the step, the triggering record and the day, so planning twice (or a retried task) creates nothing new."""
 
-import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 
+from communications.messages import debtor_zone
 from communications.models import Cadence, CadenceStep, MessageTemplate, OutboundMessage
-from compliance.engine import debtor_zones
 from debtors.models import Account
 from payment_plans.models import Installment, PaymentPlan, PromiseToPay
 
@@ -40,9 +39,7 @@ def _triggered(step: CadenceStep, day: date):
 
 
 def _local_moment(account: Account, day: date, hour: int) -> datetime:
-    zone = zoneinfo.ZoneInfo(debtor_zones(account.debtor, fallback=account.team.timezone if account.team_id
-                                          else "UTC")[0])
-    return datetime.combine(day, time(hour), tzinfo=zone)
+    return datetime.combine(day, time(hour), tzinfo=debtor_zone(account))
 
 
 def outbox_plan(*, today: date) -> int:

@@ -54,10 +54,9 @@ class PreviewForm(forms.Form):
         return found[0]
 
 
-class TemplateChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, template: MessageTemplate) -> str:
-        waiting = "" if template.status == MessageTemplate.Status.APPROVED else " · not approved yet"
-        return f"{template.name} ({template.get_channel_display()}){waiting}"
+def template_label(template: MessageTemplate) -> str:
+    waiting = "" if template.status == MessageTemplate.Status.APPROVED else " · not approved yet"
+    return f"{template.name} ({template.get_channel_display()}){waiting}"
 
 
 class CadenceStepForm(forms.Form):
@@ -67,12 +66,18 @@ class CadenceStepForm(forms.Form):
     # The bounds are the database's (constraint communications_cadencestep_offset_range), shown on the row at fault.
     offset_days = forms.IntegerField(min_value=-90, max_value=365, label="Days after",
                                      help_text="Negative for days before, e.g. -3.")
-    template = TemplateChoiceField(queryset=MessageTemplate.objects.none(), label="Template")
+    template = forms.TypedChoiceField(label="Template", coerce=int)
     local_hour = forms.IntegerField(min_value=0, max_value=23, initial=10, label="Hour (debtor's time)")
 
-    def __init__(self, *args, templates, **kwargs):
+    def __init__(self, *args, templates: dict[int, MessageTemplate], **kwargs):
+        """`templates` (by id) are read once for every row, so the page's queries do not grow with its steps."""
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = templates
+        self.templates = templates
+        self.fields["template"].choices = [("", "---------")] + [
+            (pk, template_label(template)) for pk, template in templates.items()]
+
+    def clean_template(self) -> MessageTemplate:
+        return self.templates[self.cleaned_data["template"]]
 
 
 class BaseStepFormSet(forms.BaseFormSet):
@@ -101,7 +106,7 @@ class CadenceForm(forms.ModelForm):
     def __init__(self, data=None, *, viewer, instance: Cadence | None = None):
         super().__init__(data, instance=instance)
         self.fields["segments"].queryset = Segment.objects.visible_to(viewer)
-        templates = MessageTemplate.objects.visible_to(viewer)
+        templates = {template.pk: template for template in MessageTemplate.objects.visible_to(viewer)}
         initial = [{"trigger": step.trigger, "offset_days": step.offset_days, "template": step.template_id,
                     "local_hour": step.local_hour} for step in instance.steps.all()] if instance and instance.pk \
             else None

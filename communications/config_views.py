@@ -31,7 +31,7 @@ from collections_crm.scoping import get_visible_or_404
 from communications import selectors, services
 from communications.config_forms import CadenceForm, PreviewForm, TemplateForm
 from communications.filters import TemplateFilter
-from communications.messages import message_render
+from communications.messages import debtor_zone, message_render
 from communications.models import Cadence, MessageTemplate, OutboundMessage
 from communications.sandbox import PLACEHOLDERS
 from compliance.engine import default_contact_point
@@ -163,7 +163,7 @@ def template_letter(request, pk: int, account_pk: int, pdf: bool = False):
     rendered = message_render(template=template, account=account)
     address = default_contact_point(list(account.debtor.contact_points.all()), "letter")
     context = _letter_context(account=account, subject=rendered.subject, body=rendered.body,
-                              dated=timezone.localdate(), address=address)
+                              dated=timezone.localdate(timezone=debtor_zone(account)), address=address)
     context.update(back_url=f"{_template_page(template)}?account={account.pk}#preview",
                    pdf_url=reverse("communications:template_letter_pdf", args=[template.pk, account.pk]),
                    is_preview=True)
@@ -182,7 +182,8 @@ def sent_letter(request, pk: int, pdf: bool = False):
         raise Http404("This letter has not been sent.")
     account = message.account
     context = _letter_context(account=account, subject=message.subject, body=message.body,
-                              dated=timezone.localdate(message.sent_at), address=message.contact_point)
+                              dated=timezone.localdate(message.sent_at, timezone=debtor_zone(account)),
+                              address=message.contact_point)
     context.update(back_url=reverse("debtors:account_detail", args=[account.pk]),
                    pdf_url=reverse("communications:sent_letter_pdf", args=[message.pk]))
     return _letter_response(request, context, pdf=pdf, filename=f"letter-{message.pk}")

@@ -1,14 +1,23 @@
 """What a template says to one debtor about one account: the sandbox's values, computed here and nowhere else."""
 
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.dateformat import format as date_format
 
 from communications.models import MessageTemplate
 from communications.sandbox import Rendered, render
-from compliance.engine import opt_out_notice
+from compliance.engine import debtor_zones, opt_out_notice
 from debtors.models import Account
 from payment_plans.models import Installment, PaymentPlan, PromiseToPay
+
+
+def debtor_zone(account: Account) -> zoneinfo.ZoneInfo:
+    """The zone a debtor lives the account's messages in: their own (the first, when their region spans several),
+    else the team's."""
+    return zoneinfo.ZoneInfo(debtor_zones(account.debtor, fallback=account.team.timezone if account.team_id
+                                          else "UTC")[0])
 
 
 def _money(amount) -> str:

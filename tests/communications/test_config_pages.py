@@ -155,6 +155,19 @@ def test_the_cadence_list_queries_do_not_grow(login, admin_user, approved, djang
             client.get(reverse("communications:cadence_list"))
 
 
+def test_the_cadence_editor_queries_do_not_grow_with_its_steps(login, admin_user, approved,
+                                                                django_assert_max_num_queries):
+    client = login(admin_user)
+    for size in (2, 12):
+        cadence = services.cadence_save(actor=admin_user, name=f"Steps {size}", applies_to_all=True, steps=[
+            {"trigger": "placement", "offset_days": day, "template": approved, "local_hour": 10}
+            for day in range(size)])
+        # session, user, savepoint, navigation, the cadence, its steps (twice), segments, the cadence's segments,
+        # templates, accounts, release savepoint: none per step
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("communications:cadence_edit", args=[cadence.pk])).status_code == 200
+
+
 # Writing a template
 
 def test_an_unknown_placeholder_is_refused_on_the_body_and_nothing_is_saved(login, admin_user):
@@ -325,6 +338,14 @@ def test_a_sent_letter_prints_for_whoever_sees_its_account(login, collector, man
     assert url in text(login(collector).get(reverse("debtors:account_detail", args=[team_account.pk])))  # timeline
     assert login(other_manager).get(url).status_code == 404
     assert login(other_manager).get(reverse("communications:sent_letter_pdf", args=[message.pk])).status_code == 404
+
+
+def test_a_sent_letter_is_dated_in_the_debtors_time(login, collector, letter, team_account):
+    team_account.debtor.timezone = "America/Los_Angeles"
+    team_account.debtor.save()
+    message = sent_letter(team_account, letter)
+    OutboundMessage.objects.filter(pk=message.pk).update(sent_at=datetime(2026, 7, 2, 3, tzinfo=UTC))
+    assert "1 July 2026" in text(login(collector).get(reverse("communications:sent_letter", args=[message.pk])))
 
 
 def test_a_letter_not_sent_yet_has_no_printable_page(login, admin_user, letter, team_account):

@@ -51,6 +51,9 @@ def test_admins_build_a_cadence_with_ordered_steps(as_user, admin_user, manager,
     assert unknown.status_code == 400
     assert "steps" in unknown.json()
     assert Cadence.objects.exclude(name=CADENCE_NAME).count() == 1  # beside the built-in reminders
+    emptied = as_user(admin_user).patch(f"/api/v1/cadences/{created.json()['id']}/", {"steps": []}, format="json")
+    assert emptied.status_code == 400
+    assert "at least one step" in emptied.json()["steps"][0]
 
 
 def test_a_manager_retries_a_blocked_message_with_a_reason(as_user, manager, collector, blocked):
