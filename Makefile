@@ -25,8 +25,9 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 BENCH_SCALE ?= 1.0
+BENCH_ONLY ?=
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench --scale $(BENCH_SCALE)
+	$(BIN)/python -m bench --scale $(BENCH_SCALE) $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

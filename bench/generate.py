@@ -91,7 +91,7 @@ def generate(*, scale: float, seed: int = 7) -> dict[str, int]:
             account_rows.append([n, debtor, rng.randint(1, 20), f"ACC-{n:09d}", "USD", original, None, since,
                                  None, min(today, since + timedelta(days=45)), "active", assignee, team,
                                  rng.randint(0, 1000), now + timedelta(hours=rng.randint(-48, 240)), None, None,
-                                 " ".join(names[debtor]).lower(), now, now])
+                                 " ".join(names[debtor]).lower(), now, now, ""])
         payment_rows, transaction_rows, ledger_id = [], [], 0
         for n in range(1, accounts + 1):
             ledger_id += 1
@@ -117,7 +117,8 @@ def generate(*, scale: float, seed: int = 7) -> dict[str, int]:
         copy_rows(cursor, "debtors_account", [
             "id", "debtor_id", "creditor_id", "reference", "currency", "original_balance", "balance",
             "delinquent_since", "charged_off_on", "placed_on", "status", "assigned_to_id", "team_id", "risk_score",
-            "next_action_at", "last_contact_at", "last_payment_at", "search_name", "created_at", "updated_at"],
+            "next_action_at", "last_contact_at", "last_payment_at", "search_name", "created_at", "updated_at",
+            "status_before_cleared"],
             account_rows)
         copy_rows(cursor, "debtors_transaction", [
             "id", "account_id", "kind", "amount", "currency", "effective_on", "posted_at", "idempotency_key",

@@ -46,3 +46,29 @@ def print_table(title: str, rows: list[Comparison]) -> None:
     for row in rows:
         print(f"  {row.name:<44} {row.measured.p50_ms:>8.2f} {row.measured.p95_ms:>8.2f}   "
               f"{row.baseline_name:<34} {row.baseline.p50_ms:>8.2f} {row.baseline.p95_ms:>8.2f} {row.ratio:>8.1f}x")
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`count` items of work done in `seconds`."""
+
+    name: str
+    count: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.count / self.seconds
+
+
+def print_rates(title: str, rows: list[tuple[Rate, Rate]]) -> None:
+    """Each measured rate beside a raw one of the same kind; the ratio is how many times the raw's time per item
+    the measured work takes."""
+    print(f"\n{title}")
+    header = (f"  {'measured':<46} {'count':>8} {'seconds':>8} {'per s':>8}   "
+              f"{'beside raw':<44} {'per s':>8} {'ratio':>7}")
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+    for measured, raw in rows:
+        print(f"  {measured.name:<46} {measured.count:>8,} {measured.seconds:>8.2f} {measured.per_second:>8,.0f}   "
+              f"{raw.name:<44} {raw.per_second:>8,.0f} {raw.per_second / measured.per_second:>6.1f}x")

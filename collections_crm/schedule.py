@@ -37,8 +37,8 @@ PERIODIC_JOBS = (
     PeriodicJob(
         name="Send due messages",
         task="communications.tasks.outbox_dispatch_due_task",
-        description="Every minute: hands each due message of the outbox to a worker, which checks compliance "
-                    "again at send time.",
+        description="Every minute: hands the outbox's due messages to workers, up to 200 a task, who check "
+                    "compliance again at send time.",
         every_seconds=60,
     ),
     PeriodicJob(

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import F
 from django.utils.dateformat import format as date_format
 
 from communications.models import MessageTemplate
@@ -28,13 +29,29 @@ def _day(day) -> str:
     return date_format(day, "j F Y") if day else ""
 
 
+def message_contexts(accounts: list[Account]) -> dict[int, dict[str, str]]:
+    """Every placeholder's value for each of these accounts, as text: two indexed queries however many accounts
+    (the outbox renders a batch at a time)."""
+    ids = [account.pk for account in accounts]
+    installments, promises = {}, {}
+    for installment in (Installment.objects.filter(plan__account__in=ids, plan__status=PaymentPlan.Status.ACTIVE)
+                        .exclude(status=Installment.Status.PAID).annotate(account_pk=F("plan__account"))
+                        .order_by("due_on", "sequence", "pk")):
+        installments.setdefault(installment.account_pk, installment)
+    for promise in PromiseToPay.objects.filter(account__in=ids, status=PromiseToPay.Status.PENDING).order_by(
+            "promised_on", "pk"):
+        promises.setdefault(promise.account_id, promise)
+    return {account.pk: _values(account, installments.get(account.pk), promises.get(account.pk))
+            for account in accounts}
+
+
 def message_context(account: Account) -> dict[str, str]:
     """Every placeholder's value for this account, as text (a few indexed queries)."""
+    return message_contexts([account])[account.pk]
+
+
+def _values(account: Account, installment: Installment | None, promise: PromiseToPay | None) -> dict[str, str]:
     debtor = account.debtor
-    installment = (Installment.objects.filter(plan__account=account, plan__status=PaymentPlan.Status.ACTIVE)
-                   .exclude(status=Installment.Status.PAID).order_by("due_on", "sequence").first())
-    promise = (PromiseToPay.objects.filter(account=account, status=PromiseToPay.Status.PENDING)
-               .order_by("promised_on").first())
     collector = account.assigned_to.get_full_name() if account.assigned_to_id else ""
     return {
         "debtor_first_name": debtor.first_name or debtor.company_name or debtor.display_name,
@@ -52,10 +69,10 @@ def message_context(account: Account) -> dict[str, str]:
     }
 
 
-def message_render(*, template: MessageTemplate, account: Account) -> Rendered:
-    """The template filled in for this account; texts and emails end with the opt-out wording the debtor's
-    compliance packs require."""
-    context = message_context(account)
+def message_render(*, template: MessageTemplate, account: Account, context: dict[str, str] | None = None) -> Rendered:
+    """The template filled in for this account (with its `message_contexts` values when given); texts and emails
+    end with the opt-out wording the debtor's compliance packs require."""
+    context = message_context(account) if context is None else context
     html = template.channel != MessageTemplate.TemplateChannel.SMS
     body = render(template.body, context, html=html)
     if notice := opt_out_notice(account.debtor, template.channel):

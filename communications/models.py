@@ -175,9 +175,9 @@ class OutboundMessageQuerySet(ScopedThroughAccountQuerySet):
 
 
 class OutboundMessage(models.Model):
-    """The outbox: a message is a committed row before anything is sent, and moves scheduled -> sending -> sent
-    under a row lock, so a crash mid-send is recovered without sending twice (the provider call carries
-    `idempotency_key`)."""
+    """The outbox: a message is a committed row before anything is sent, and moves scheduled -> sending -> sent by
+    conditional UPDATEs (each takes the row's lock and finds nothing if another worker moved it first), so a crash
+    mid-send is recovered without sending twice (the provider call carries `idempotency_key`)."""
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"

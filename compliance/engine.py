@@ -5,17 +5,20 @@ the debtor's local time (../shared/compliance/README.md gives the exact semantic
 each violation explained. It only reads: recording a blocked check in the audit log is
 `compliance.services.contact_check`'s job. Its history look-ups are a fixed number of queries whatever the
 length of the history: one for the recent interactions every window needs, one for the first interaction.
+`prefetch_contact_checks` runs the same look-ups once for many accounts (the outbox's batches), so checking each
+of them afterwards queries nothing.
 """
 
 import json
 import zoneinfo
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
-from django.db.models import Max, Min, Q
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
 from communications.models import RIGHT_PARTY_OUTCOMES, Interaction
@@ -249,11 +252,20 @@ ALL_CHANNELS = frozenset({Rule.Kind.VALIDATION_PERIOD, Rule.Kind.TIME_BARRED})
 
 
 def applicable_rules(debtor) -> list[Rule]:
-    """Active rules of active packs for this debtor's country and region (one query)."""
-    rules = Rule.objects.filter(is_active=True, pack__is_active=True).select_related("pack")
-    rules = rules.filter(Q(pack__country="") | Q(pack__country=debtor.country),
-                         Q(pack__region="") | Q(pack__region=debtor.region))
-    return list(rules.order_by("pack__country", "pack__region", "pack__code", "id"))
+    """Active rules of active packs for this debtor's country and region (one query; none once prefetched)."""
+    prefetched = getattr(debtor, PREFETCHED_RULES, None)
+    return prefetched if prefetched is not None else _rules_by_debtor([debtor])[debtor.pk]
+
+
+def _rules_by_debtor(debtors: Iterable) -> dict[int, list[Rule]]:
+    """Each debtor's applicable rules, in pack country, region and code order, in one query however many debtors."""
+    debtors = list(debtors)
+    rules = Rule.objects.filter(is_active=True, pack__is_active=True).select_related("pack").filter(
+        Q(pack__country="") | Q(pack__country__in={debtor.country for debtor in debtors}),
+        Q(pack__region="") | Q(pack__region__in={debtor.region for debtor in debtors}))
+    rules = list(rules.order_by("pack__country", "pack__region", "pack__code", "id"))
+    return {debtor.pk: [rule for rule in rules if rule.pack.country in ("", debtor.country)
+                        and rule.pack.region in ("", debtor.region)] for debtor in debtors}
 
 
 def default_contact_point(points: list[ContactPoint], channel: str) -> ContactPoint | None:
@@ -311,37 +323,123 @@ def _check(account: Account, channels, at, contact_point) -> dict[str, Verdict]:
     return verdicts
 
 
-def _context(account, channels, at, rules) -> Context:
-    """The history the rules need, in a fixed number of queries; each is skipped when no rule needs it."""
-    rules = [rule for rule in rules
-             if rule.kind in ALL_CHANNELS or set(channels) & set(rule.params.get("channels", ()))]
-    kinds = {rule.kind for rule in rules}
-    lookback = _lookback_days(rules)
-    recent = []
-    if lookback:
+@dataclass(frozen=True)
+class Needs:
+    """Which history look-ups the rules of a check read (each is skipped when none does)."""
+
+    lookback_days: int
+    holds: bool
+    validation: bool
+    time_bar: bool
+
+    @classmethod
+    def of(cls, rules: list[Rule], channels) -> "Needs":
+        rules = [rule for rule in rules
+                 if rule.kind in ALL_CHANNELS or set(channels) & set(rule.params.get("channels", ()))]
+        kinds = {rule.kind for rule in rules}
+        return cls(lookback_days=_lookback_days(rules), holds=Rule.Kind.HOLD_BLOCK in kinds,
+                   validation=Rule.Kind.VALIDATION_PERIOD in kinds and set(channels) != {"letter"},
+                   time_bar=Rule.Kind.TIME_BARRED in kinds)
+
+    def __or__(self, other: "Needs") -> "Needs":
+        return Needs(max(self.lookback_days, other.lookback_days), self.holds or other.holds,
+                     self.validation or other.validation, self.time_bar or other.time_bar)
+
+
+@dataclass
+class History:
+    """What the rules read about one account's past as of one moment."""
+
+    at: datetime
+    recent: list[Interaction]  # the debtor's interactions in the lookback window before `at`, newest first
+    holds: list[Hold]
+    open_dispute: bool
+    has_validation_notice: bool
+    first_interaction_at: datetime | None
+    last_payment_on: date | None
+
+
+# Where prefetch_contact_checks leaves its look-ups, as prefetch_related does: on the instances themselves.
+PREFETCHED_RULES = "_compliance_rules"
+PREFETCHED_HISTORY = "_compliance_history"
+
+
+def _histories(accounts: list[Account], at: datetime, needs: Needs) -> dict[int, History]:
+    """Each account's history as of `at`, in a fixed number of queries however many accounts and however long
+    their histories; a look-up no rule needs is skipped."""
+    debtors, ids = {account.debtor_id for account in accounts}, [account.pk for account in accounts]
+    recent = defaultdict(list)
+    if needs.lookback_days:
         # Two days' slack: a local day can start up to 14 hours from UTC midnight either way.
-        since = at - timedelta(days=lookback + 2)
-        recent = list(Interaction.objects.filter(
-            account__debtor=account.debtor_id, occurred_at__gte=since, occurred_at__lt=at,
-        ).select_related("contact_point").only(
-            "account_id", "channel", "direction", "outcome", "occurred_at", "contact_point__is_workplace"))
-    holds, open_dispute = [], False
-    if Rule.Kind.HOLD_BLOCK in kinds:
-        holds = list(Hold.objects.active_at(at).filter(Q(debtor=account.debtor_id) | Q(account=account.pk)))
-        open_dispute = Dispute.objects.filter(account=account.pk, status=Dispute.Status.OPEN,
-                                              raised_at__lte=at).exists()
-    has_notice, first_at = False, None
-    if Rule.Kind.VALIDATION_PERIOD in kinds and set(channels) != {"letter"}:
-        has_notice = ValidationNotice.objects.filter(account=account.pk, sent_at__lte=at).exists()
-        if not has_notice:
-            first_at = Interaction.objects.filter(account=account.pk, occurred_at__lte=at).aggregate(
-                first=Min("occurred_at"))["first"]
-    last_payment_on = None
-    if Rule.Kind.TIME_BARRED in kinds:
-        local_today = at.astimezone(zoneinfo.ZoneInfo(debtor_zones(account.debtor)[0])).date()
-        last_payment_on = Payment.objects.filter(account=account.pk, reversal__isnull=True,
-                                                 received_on__lte=local_today).aggregate(last=Max("received_on"))["last"]
-    return Context(account, "", at, [], None, recent, holds, open_dispute, has_notice, first_at, last_payment_on)
+        since = at - timedelta(days=needs.lookback_days + 2)
+        for interaction in Interaction.objects.filter(
+            account__debtor__in=debtors, occurred_at__gte=since, occurred_at__lt=at,
+        ).select_related("contact_point").annotate(debtor_pk=F("account__debtor")).only(
+            "account_id", "channel", "direction", "outcome", "occurred_at", "contact_point__is_workplace",
+        ):
+            recent[interaction.debtor_pk].append(interaction)
+    holds, disputed = [], set()
+    if needs.holds:
+        holds = list(Hold.objects.active_at(at).filter(Q(debtor__in=debtors) | Q(account__in=ids)))
+        disputed = set(Dispute.objects.filter(account__in=ids, status=Dispute.Status.OPEN, raised_at__lte=at)
+                       .values_list("account", flat=True))
+    noticed, first_at = set(), {}
+    if needs.validation:
+        noticed = set(ValidationNotice.objects.filter(account__in=ids, sent_at__lte=at)
+                      .values_list("account", flat=True))
+        if unnoticed := [pk for pk in ids if pk not in noticed]:
+            first_at = dict(Interaction.objects.filter(account__in=unnoticed, occurred_at__lte=at).order_by()
+                            .values("account").annotate(first=Min("occurred_at")).values_list("account", "first"))
+    last_payment_on = {}
+    if needs.time_bar:
+        # Payments count up to the debtor's own today: one query per distinct local date (one or two).
+        by_day = defaultdict(list)
+        for account in accounts:
+            by_day[at.astimezone(zoneinfo.ZoneInfo(debtor_zones(account.debtor)[0])).date()].append(account.pk)
+        for day, accounts_on_day in by_day.items():
+            last_payment_on.update(Payment.objects.filter(
+                account__in=accounts_on_day, reversal__isnull=True, received_on__lte=day,
+            ).order_by().values("account").annotate(last=Max("received_on")).values_list("account", "last"))
+    return {account.pk: History(
+        at=at, recent=recent[account.debtor_id],
+        holds=[hold for hold in holds if hold.debtor_id == account.debtor_id or hold.account_id == account.pk],
+        open_dispute=account.pk in disputed, has_validation_notice=account.pk in noticed,
+        first_interaction_at=first_at.get(account.pk), last_payment_on=last_payment_on.get(account.pk),
+    ) for account in accounts}
+
+
+def prefetch_contact_checks(accounts: list[Account], *, at: datetime, channels: Iterable[str]) -> None:
+    """Load what checking these accounts on these channels at `at` reads, for all of them in a fixed number of
+    queries, onto the instances (as prefetch_related does): `check_contact` on one of them at that moment, and
+    `applicable_rules` or `opt_out_notice` on its debtor, then query nothing. The look-ups are a snapshot: keep
+    the instances no longer than it holds (the outbox: one batch, one message per debtor)."""
+    at, channels = at.astimezone(UTC), set(channels)
+    rules = _rules_by_debtor(account.debtor for account in accounts)
+    needs = Needs(0, False, False, False)
+    for account in accounts:
+        setattr(account.debtor, PREFETCHED_RULES, rules[account.debtor_id])
+        needs |= Needs.of(rules[account.debtor_id], channels)
+    histories = _histories(accounts, at, needs)
+    for account in accounts:
+        setattr(account, PREFETCHED_HISTORY, histories[account.pk])
+
+
+def _context(account, channels, at, rules) -> Context:
+    """The history the rules need: prefetched for this moment, else looked up (see `_histories`)."""
+    needs = Needs.of(rules, channels)
+    history = getattr(account, PREFETCHED_HISTORY, None)
+    if history is None or history.at != at:
+        history = _histories([account], at, needs)[account.pk]
+    # A prefetched history may hold more than this check needs (other channels' rules): keep what it reads.
+    since = at - timedelta(days=needs.lookback_days + 2)
+    return Context(
+        account, "", at, [], None,
+        recent=[interaction for interaction in history.recent if interaction.occurred_at >= since]
+        if needs.lookback_days else [],
+        holds=history.holds if needs.holds else [], open_dispute=needs.holds and history.open_dispute,
+        has_validation_notice=needs.validation and history.has_validation_notice,
+        first_interaction_at=history.first_interaction_at if needs.validation else None,
+        last_payment_on=history.last_payment_on if needs.time_bar else None)
 
 
 # The opt-out instruction every text and email carries where a pack's opt_out rule covers its channel.

@@ -1,23 +1,17 @@
 """Celery: task defaults, the built-in schedule, and real workers running scheduled and queued work."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
 import uuid
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from collections_crm.celery import app as celery_app
-from collections_crm.models import Heartbeat
 from collections_crm.schedule import PERIODIC_JOBS
 from collections_crm.tasks import heartbeat_record_task
-from tests.helpers import PROJECT_DIR, SETTINGS_VARIABLES, database_url
+from tests.helpers import start_worker, wait_for_heartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -65,33 +59,6 @@ def test_every_scheduled_task_exists():
         assert job.task in celery_app.tasks, job.task
 
 
-def start_worker(tmp_path, *, redis_url: str = "", extra: tuple[str, ...] = ()) -> subprocess.Popen:
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    env.update({"DJANGO_SETTINGS_MODULE": "collections_crm.settings.test", "DATA_DIR": str(tmp_path),
-                "DATABASE_URL": database_url(connection.settings_dict), "REDIS_URL": redis_url})
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "collections_crm", "worker", "--pool", "solo",
-         "--loglevel", "INFO", "--without-gossip", "--without-mingle", *extra],
-        cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def wait_for_heartbeat(worker: subprocess.Popen, timeout: float = 40) -> Heartbeat:
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            heartbeat = Heartbeat.objects.filter(name="worker").first()
-            if heartbeat:
-                return heartbeat
-            assert worker.poll() is None, worker.stdout.read()
-            time.sleep(0.3)
-        worker.send_signal(signal.SIGTERM)
-        pytest.fail("no heartbeat in time; worker said:\n" + worker.communicate(timeout=20)[0])
-    finally:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=30)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_embedded_default_runs_scheduled_work(tmp_path):
     """No Redis: the worker runs beat embedded, on the broker in the data folder, and the schedule really fires."""
@@ -107,5 +74,10 @@ def test_embedded_default_runs_scheduled_work(tmp_path):
 def test_a_worker_on_redis_runs_a_queued_task(tmp_path):
     queue = f"test-{uuid.uuid4().hex}"
     worker = start_worker(tmp_path, redis_url=settings.REDIS_URL, extra=("--queues", queue))
-    heartbeat_record_task.apply_async(queue=queue)
+    try:
+        heartbeat_record_task.apply_async(queue=queue)
+    except Exception:
+        worker.kill()  # the worker is stopped by wait_for_heartbeat, which is never reached
+        worker.wait(timeout=30)
+        raise
     assert wait_for_heartbeat(worker).beat_at

@@ -1,18 +1,27 @@
 """The outbox: scheduling once per key, sending once, moving a message to the next allowed moment (across a
 daylight-saving change), blocking it for a hold, an opt-out, a frequency cap or a legal threat on time-barred
-debt, and recovering sends a crash interrupted without a duplicate."""
+debt, dispatching in batches, and recovering sends a crash interrupted without a duplicate."""
 
 import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from collections_crm.errors import DomainError
+from communications import outbox
 from communications.models import Interaction, MessageTemplate, OutboundMessage
-from communications.outbox import message_schedule, outbox_dispatch, outbox_sweep
-from communications.providers import FileSms
+from communications.outbox import (
+    message_schedule,
+    outbox_dispatch,
+    outbox_dispatch_batch,
+    outbox_due_batches,
+    outbox_sweep,
+)
+from communications.providers import FileSms, ProviderUnavailable
 from communications.services import interaction_log, template_approve, template_create
 from compliance.services import hold_place, validation_notice_record
 from tests.factories import AccountFactory, ContactPointFactory, UserFactory
@@ -41,13 +50,19 @@ def approved(admin_user, approver, **fields):
     return template_approve(actor=approver, template=template)
 
 
-@pytest.fixture
-def account(admin_user):
-    account = AccountFactory(debtor__first_name="Maria", debtor__region="NY", debtor__timezone="America/New_York",
+def debtor_account(admin_user, *, region="NY", zone="America/New_York", **phone):
+    """An account of a debtor (in New York unless told) with a consenting mobile and a validation notice sent long
+    ago."""
+    account = AccountFactory(debtor__first_name="Maria", debtor__region=region, debtor__timezone=zone,
                              delinquent_since=date(2025, 9, 1))
-    ContactPointFactory(debtor=account.debtor, is_primary=True, consent_sms=True, value="+12125550147")
+    ContactPointFactory(debtor=account.debtor, is_primary=True, consent_sms=True, **phone)
     validation_notice_record(actor=admin_user, account=account, sent_at=utc(2026, 1, 5, 15))
     return account
+
+
+@pytest.fixture
+def account(admin_user):
+    return debtor_account(admin_user, value="+12125550147")
 
 
 @pytest.fixture
@@ -177,3 +192,74 @@ def test_the_account_timeline_shows_each_message_with_its_status(account, templa
     client.force_login(admin_user)
     page = client.get(f"/accounts/{account.pk}/").content.decode()
     assert "SMS “Reminder” · blocked" in page
+
+
+def test_a_batch_is_checked_and_recorded_in_queries_that_do_not_grow_with_it(template, admin_user):
+    def queries_for(count: int) -> int:
+        messages = [schedule(debtor_account(admin_user), template, utc(2026, 6, 10, 15), key=f"batch{count}:{n}")[0]
+                    for n in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            statuses = outbox_dispatch_batch(message_ids=[message.pk for message in messages], now=utc(2026, 6, 10, 15))
+        assert set(statuses.values()) == {"sent"}
+        # Rendering reads each account's next installment and pending promise (communications/messages.py).
+        return len([query for query in captured.captured_queries if "payment_plans_" not in query["sql"]])
+
+    assert queries_for(2) == queries_for(5)
+    assert len(sent_texts()) == 7
+
+
+def test_a_debtors_second_message_in_a_batch_is_checked_after_the_first_is_recorded(admin_user, template):
+    """Massachusetts allows two texts a week about an account: with one sent yesterday, a batch holding two more
+    sends the first and blocks the second, as one message after the other would."""
+    noon = f"Etc/GMT{timezone.now().hour - 12:+d}"  # where it is now about noon (the Etc zones' signs are inverted)
+    account = debtor_account(admin_user, region="MA", zone=noon)
+    interaction_log(actor=admin_user, account=account, channel="sms", occurred_at=timezone.now() - timedelta(days=1),
+                    contact_point=account.debtor.contact_points.get())
+    first, _ = schedule(account, template, timezone.now(), key="reminder:1")
+    second, _ = schedule(account, template, timezone.now(), key="reminder:2")
+    assert outbox_dispatch_batch(message_ids=[first.pk, second.pk]) == {first.pk: "sent", second.pk: "blocked"}
+    assert "the limit is 2" in OutboundMessage.objects.get(pk=second.pk).reason
+    assert [text["key"] for text in sent_texts()] == ["reminder:1"]
+
+
+def test_an_outage_mid_batch_tries_that_text_later_and_gives_the_rest_back(template, admin_user, monkeypatch):
+    now = utc(2026, 6, 10, 15)
+    messages = [schedule(debtor_account(admin_user), template, now, key=f"reminder:{n}")[0] for n in range(3)]
+    send = FileSms.send
+
+    def send_until_the_outage(provider, **text):
+        if text["key"] == "reminder:1":
+            raise ProviderUnavailable("503 Service Unavailable")
+        return send(provider, **text)
+
+    monkeypatch.setattr(FileSms, "send", send_until_the_outage)
+    with pytest.raises(ProviderUnavailable):
+        outbox_dispatch_batch(message_ids=[message.pk for message in messages], now=now)
+    after = {message.idempotency_key: (message.status, message.scheduled_for, message.attempts)
+             for message in OutboundMessage.objects.all()}
+    assert after == {"reminder:0": ("sent", now, 1),
+                     "reminder:1": ("scheduled", now + timedelta(minutes=2), 1),  # tried again after a pause
+                     "reminder:2": ("scheduled", now, 0)}  # never tried: given back as it was
+    assert [text["key"] for text in sent_texts()] == ["reminder:0"]
+
+
+def test_the_due_messages_are_handed_out_oldest_first_in_batches(account, template, monkeypatch):
+    monkeypatch.setattr(outbox, "BATCH_SIZE", 2)
+    due = [schedule(account, template, timezone.now() - timedelta(minutes=minutes), key=f"due:{minutes}")[0]
+           for minutes in (5, 4, 3, 2, 1)]
+    schedule(account, template, timezone.now() + timedelta(minutes=1), key="later")
+    assert outbox_due_batches() == [[due[0].pk, due[1].pk], [due[2].pk, due[3].pk], [due[4].pk]]
+
+
+def test_a_text_whose_line_a_crash_cut_short_was_not_sent():
+    provider = FileSms()
+    provider.send(to="+12125550147", body="Hi", key="reminder:1")
+    with provider.log.open("a") as log:
+        log.write('{"key": "reminder:2", "to": "+1212')  # the crash came in the middle of this line
+    assert (provider.already_sent("reminder:1"), provider.already_sent("reminder:2")) == (True, False)
+    provider.send(to="+12125550147", body="Hi", key="reminder:2")  # the sweeper scheduled it again
+    provider.send(to="+12125550147", body="Hi", key="reminder:3")
+    assert [provider.already_sent(f"reminder:{n}") for n in (1, 2, 3)] == [True, True, True]
+    lines = provider.log.read_text().splitlines()
+    assert lines[1] == '{"key": "reminder:2", "to": "+1212'  # left on a line of its own
+    assert [json.loads(line)["key"] for line in lines[2:]] == ["reminder:2", "reminder:3"]

@@ -26,8 +26,16 @@ def redis_down(settings):
                                    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
     original = celery_app.conf.broker_url
     celery_app.conf.broker_url = DEAD_REDIS
+    _reconnect_broker()
     yield
     celery_app.conf.broker_url = original
+    _reconnect_broker()
+
+
+def _reconnect_broker():
+    """Celery keeps its publishing connections in pools made from the broker URL it first used: drop them, so the
+    next publish connects to the URL configured now (Celery's own hook for a forked process does just this)."""
+    celery_app._after_fork()
 
 
 def test_pages_keep_working_and_a_message_waits_in_the_outbox(redis_down, login, manager, team_account, admin_user):
