@@ -33,6 +33,7 @@ class ContactForm(forms.Form):
                                            help_text="The number or address used.")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     duration_minutes = forms.IntegerField(required=False, min_value=0, max_value=600, label="Duration (minutes)")
+    occurred_at = forms.DateTimeField(required=False, widget=MOMENT, label="When it happened")
     next_step = forms.ChoiceField(choices=NEXT_STEPS, required=False, initial="", label="Next step",
                                   widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     callback_at = forms.DateTimeField(required=False, widget=MOMENT, label="Call back at")
@@ -49,7 +50,7 @@ class ContactForm(forms.Form):
     override_reason = forms.CharField(required=False, max_length=500, label="Override reason",
                                       help_text="Managers only: why this blocked contact goes ahead anyway.")
 
-    CONTACT_FIELDS = ("channel", "outcome", "contact_point", "notes", "duration_minutes")
+    CONTACT_FIELDS = ("channel", "outcome", "contact_point", "notes", "duration_minutes", "occurred_at")
     # next step -> its fields, all required once the step is chosen.
     STEP_FIELDS = {"callback": ("callback_at",), "promise": ("promise_amount", "promise_promised_on"),
                    "plan": ("plan_installment_count", "plan_frequency", "plan_start_on"),
@@ -61,6 +62,8 @@ class ContactForm(forms.Form):
         self.fields["contact_point"].queryset = account.debtor.contact_points.filter(invalid_at__isnull=True)
         self.fields["callback_at"].help_text = f"In the debtor's time ({zone}); the account comes back to the " \
                                                f"queue then."
+        self.fields["occurred_at"].help_text = f"In the debtor's time ({zone}). Leave it empty for just now; a " \
+                                               f"contact logged later is checked as of when it happened."
         self.fields["promise_amount"].label = f"Amount promised ({account.currency})"
         self.fields["promise_amount"].help_text = f"At most the balance of {account.balance} {account.currency}."
         self.fields["plan_installment_count"].help_text = (
@@ -73,13 +76,16 @@ class ContactForm(forms.Form):
         """(step, its bound fields) for the template, which shows a step's fields only while it is chosen."""
         return [(step, [self[name] for name in names]) for step, names in self.STEP_FIELDS.items()]
 
-    def clean_callback_at(self):
+    def _debtors_moment(self, name: str) -> datetime | None:
         """The browser sends the debtor's wall-clock time; it is that moment in their zone."""
-        value = self.cleaned_data["callback_at"]
-        if value is None:
-            return None
-        naive = value.replace(tzinfo=None) if isinstance(value, datetime) else value
-        return naive.replace(tzinfo=self.zone)
+        value = self.cleaned_data[name]
+        return value.replace(tzinfo=None).replace(tzinfo=self.zone) if value is not None else None
+
+    def clean_callback_at(self):
+        return self._debtors_moment("callback_at")
+
+    def clean_occurred_at(self):
+        return self._debtors_moment("occurred_at")
 
     def clean(self):
         """Turn the chosen next step into the service's arguments; the other steps' fields are ignored."""

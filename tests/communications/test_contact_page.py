@@ -180,3 +180,17 @@ def test_a_promise_amount_with_too_many_digits_says_only_that(login, collector, 
         "channel": "call", "next_step": "promise", "promise_amount": "1234567890123456",
         "promise_promised_on": timezone.localdate().isoformat()})
     assert len(response.context["form"].errors["promise_amount"]) == 1
+
+
+def test_a_call_logged_after_the_window_closed_is_checked_as_of_when_it_happened(login, collector, team_account):
+    offset = (21 - timezone.now().hour) % 24  # the debtor's clock says 21:xx now: calls stopped at 21:00
+    team_account.debtor.timezone = f"Etc/GMT-{offset}" if offset <= 12 else f"Etc/GMT+{24 - offset}"
+    team_account.debtor.save()
+    client = login(collector)
+    now_refused = client.post(url(team_account), {"channel": "call", "outcome": "no_answer"})
+    assert "contact is allowed from 08:00 to 21:00" in now_refused.context["form"].errors["channel"][0]
+    local_now = timezone.now().astimezone(ZoneInfo(team_account.debtor.timezone))
+    logged = client.post(url(team_account), {"channel": "call", "outcome": "no_answer",
+                                             "occurred_at": local_now.strftime("%Y-%m-%dT20:59")})
+    assert logged.status_code == 302
+    assert Interaction.objects.get().occurred_at == local_now.replace(hour=20, minute=59, second=0, microsecond=0)
