@@ -306,7 +306,6 @@ def outbox_sweep(*, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-
 @transaction.atomic
 def message_retry(*, actor, message: OutboundMessage, reason: str) -> OutboundMessage:
     """Send a blocked or failed message again (it is checked again at send time), with the reason, audited."""

@@ -105,8 +105,6 @@ def _require_role(actor, roles, message: str) -> None:
         raise Forbidden(message)
 
 
-
-
 @transaction.atomic
 def hold_place(*, actor, kind: str, starts_at, ends_at=None, debtor=None, account=None, notes: str = "") -> Hold:
     """Stop contact with a debtor (or about one account) from `starts_at`, until `ends_at` if known."""

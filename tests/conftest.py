@@ -104,7 +104,6 @@ def other_team_account(other_team, outsider, creditor, admin_user):
                           debtor__last_name="Other")
 
 
-
 @pytest.fixture(autouse=True)
 def _shipped_data(request):
     """A transactional test (browser tests, a real worker) starts from a database that an earlier one emptied,

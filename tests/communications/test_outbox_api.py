@@ -15,7 +15,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def template(admin_user):
     return template_approve(actor=UserFactory(username="grace", admin=True), template=template_create(

@@ -17,7 +17,6 @@ pytestmark = pytest.mark.django_db
 TEMPLATES = "/api/v1/templates/"
 
 
-
 @pytest.fixture
 def second_admin(db):
     return UserFactory(username="grace", admin=True)

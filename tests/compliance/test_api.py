@@ -15,7 +15,6 @@ pytestmark = pytest.mark.django_db
 CHECK = "/api/v1/compliance/check/"
 
 
-
 @pytest.fixture
 def phone(team_account):
     return team_account.debtor.contact_points.get(kind="phone")

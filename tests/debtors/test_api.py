@@ -14,7 +14,6 @@ pytestmark = pytest.mark.django_db
 TODAY = date.today()
 
 
-
 def test_admin_creates_a_creditor_and_others_cannot(as_user, admin_user, collector):
     response = as_user(admin_user).post("/api/v1/creditors/", {"name": "Northwind", "code": "northwind",
                                                                "currency": "GBP"})

@@ -204,7 +204,6 @@ def test_beyond_authority_the_plan_waits_in_the_managers_queue_with_the_reasons(
     assert f"Approvals&nbsp;{badge}</a>" in page
 
 
-
 def test_htmx_fragments_do_not_count_the_approvals(login, manager, team_account):
     client = login(manager)
     with CaptureQueriesContext(connection) as queries:

@@ -20,7 +20,6 @@ TODAY = date.today()
 PLANS = "/api/v1/payment-plans/"
 
 
-
 @pytest.fixture
 def limits(db):
     """Collectors may give 10% off, 6 installments over 6 months, of at least 50 USD each."""
