@@ -28,6 +28,11 @@ TEAMS = (
      (("Oliver", "Hughes"), ("Amelia", "Shah"))),
 )
 
+# Where debtors write to each team: the sender's address on its letters.
+TEAM_ADDRESSES = {"East Coast Recoveries": "200 Liberty Street, Suite 1400\nNew York, NY 10281",
+                  "West Coast Recoveries": "555 Market Street, 9th Floor\nSan Francisco, CA 94105",
+                  "UK Collections": "1 Wellington Place\nLeeds LS1 4AP"}
+
 AGENCY = ("northgate", "Northgate Recovery Partners")
 
 # Role-wide limits per currency; the West team's collectors are trusted with a little more.
@@ -63,7 +68,8 @@ def seed(**options) -> list[DemoLogin]:
 
     teams = {}
     for name, zone, prefix, manager, collectors in TEAMS:
-        team, _ = Team.objects.update_or_create(name=name, defaults={"timezone": zone})
+        team, _ = Team.objects.update_or_create(name=name, defaults={"timezone": zone,
+                                                                    "postal_address": TEAM_ADDRESSES[name]})
         teams[name] = team
         _user(f"{prefix}-manager", first_name=manager[0], last_name=manager[1], role=Role.MANAGER, team=team)
         logins.append(DemoLogin(f"{prefix}-manager", Role.MANAGER.label, name))

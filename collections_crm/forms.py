@@ -17,7 +17,8 @@ class TeamForm(forms.ModelForm):
 
     class Meta:
         model = Team
-        fields = ["name", "timezone"]
+        fields = ["name", "timezone", "postal_address"]
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
 
 
 class UserForm(forms.ModelForm):

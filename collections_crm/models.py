@@ -27,6 +27,8 @@ class Team(models.Model):
     timezone = models.CharField(
         max_length=64, default="UTC", validators=[validate_iana_timezone],
         help_text="IANA zone of the team's working day; dashboards count 'today' in it.")
+    postal_address = models.TextField(blank=True, help_text="Where debtors write to the team: the sender's "
+                                                            "address on its letters.")
 
     objects = TeamQuerySet.as_manager()
 

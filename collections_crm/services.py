@@ -22,12 +22,12 @@ def heartbeat_record(*, name: str) -> Heartbeat:
 
 
 @transaction.atomic
-def team_create(*, actor: User, name: str, timezone: str) -> Team:
-    return audited_create(actor=actor, instance=Team(name=name, timezone=timezone), action="team.created",
-                          data={"name": name, "timezone": timezone})
+def team_create(*, actor: User, name: str, timezone: str, postal_address: str = "") -> Team:
+    return audited_create(actor=actor, instance=Team(name=name, timezone=timezone, postal_address=postal_address),
+                          action="team.created", data={"name": name, "timezone": timezone})
 
 
-TEAM_EDITABLE = frozenset({"name", "timezone"})
+TEAM_EDITABLE = frozenset({"name", "timezone", "postal_address"})
 USER_EDITABLE = frozenset({"first_name", "last_name", "email", "role", "team", "agency", "is_active"})
 AUTHORITY_LIMIT_EDITABLE = frozenset({"role", "team", "currency", "max_discount_pct", "max_installments",
                                       "max_plan_months", "min_installment_amount"})

@@ -54,6 +54,13 @@ def test_admin_renames_a_team_and_the_change_is_audited(admin_client, team):
     assert events("team.updated") == [("ada", "East Coast", {"name": ["East", "East Coast"]})]
 
 
+def test_admin_gives_a_team_the_postal_address_its_letters_carry(admin_client, team):
+    admin_client.post(reverse("team_edit", args=[team.pk]), {
+        "name": team.name, "timezone": team.timezone, "postal_address": "200 Liberty Street\r\nNew York, NY"})
+    team.refresh_from_db()
+    assert team.postal_address.splitlines() == ["200 Liberty Street", "New York, NY"]
+
+
 def test_admin_creates_a_collector_who_can_sign_in(admin_client, team):
     response = admin_client.post(reverse("user_new"), {
         "username": "newbie", "first_name": "New", "last_name": "Collector", "email": "newbie@example.com",

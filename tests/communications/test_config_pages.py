@@ -332,6 +332,9 @@ def test_a_sent_letter_prints_for_whoever_sees_its_account(login, collector, man
     assert "Your account as sent" in page
     assert "1 July 2026" in page
     assert "No postal address on file" in page
+    team_account.team.postal_address = "200 Liberty Street\nNew York, NY 10281"
+    team_account.team.save()
+    assert "200 Liberty Street<br>New York, NY 10281" in text(login(collector).get(url))  # the sender's address
     pdf = login(collector).get(reverse("communications:sent_letter_pdf", args=[message.pk]))
     assert pdf.content.startswith(b"%PDF")
     assert url in text(login(manager).get(reverse("communications:outbox")))
