@@ -89,7 +89,7 @@ class TeamSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Team
-        fields = ["id", "name", "timezone", "member_count"]
+        fields = ["id", "name", "timezone", "postal_address", "member_count"]
 
 
 class UserSerializer(serializers.ModelSerializer):
