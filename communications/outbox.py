@@ -39,6 +39,7 @@ MAX_ATTEMPTS = 5
 LOOKAHEAD_DAYS = 8
 # Ids per dispatch task: a fraction of a second of a worker's time, and what a crash leaves to the sweeper.
 BATCH_SIZE = 200
+SUBJECT_LENGTH = OutboundMessage._meta.get_field("subject").max_length
 # Messages handed out per beat tick (every minute): more than two workers send in a minute.
 PER_TICK = 100_000
 
@@ -203,6 +204,10 @@ def _prepare(message: OutboundMessage, *, now: datetime, context: dict[str, str]
     if blocking:
         return _settle(message, OutboundMessage.Status.BLOCKED, " ".join(v.message for v in blocking), verdict), verdict
     rendered = message_render(template=message.template, account=account, context=context)
+    if len(rendered.subject) > SUBJECT_LENGTH:
+        too_long = (f"Filled in, the subject is {len(rendered.subject)} characters long, more than {SUBJECT_LENGTH}: "
+                    f"shorten the template's subject.")
+        return _settle(message, OutboundMessage.Status.FAILED, too_long, verdict), verdict
     message.subject, message.body, message.contact_point = rendered.subject, rendered.body, point
     return None, verdict
 
@@ -244,11 +249,19 @@ def _settle(message: OutboundMessage, status: str, reason: str, verdict) -> str:
 
 
 @transaction.atomic
-def _mark_sent(messages: list[OutboundMessage]) -> None:
+def _mark_sent(messages: list[OutboundMessage]) -> int:
     """Record sends (each message's sent_at and provider_message_id set) in one commit: an outbound interaction
     each, and the message `sent`, only from `sending`."""
     if not messages:
-        return
+        return 0
+    # Lock the rows first and record only those still `sending`: a concurrent sweep or worker that recorded one
+    # already leaves it out, so no message gets a second interaction.
+    still_sending = set(OutboundMessage.objects.select_for_update().filter(
+        pk__in=[message.pk for message in messages], status=OutboundMessage.Status.SENDING,
+    ).values_list("pk", flat=True))
+    messages = [message for message in messages if message.pk in still_sending]
+    if not messages:
+        return 0
     interactions = Interaction.objects.bulk_create([Interaction(
         account=message.account, channel=message.channel, direction=Interaction.Direction.OUTBOUND,
         occurred_at=message.sent_at, contact_point=message.contact_point,
@@ -257,6 +270,7 @@ def _mark_sent(messages: list[OutboundMessage]) -> None:
         message.status, message.interaction, message.reason = OutboundMessage.Status.SENT, interaction, ""
     _update_each(messages, ["status", "sent_at", "provider_message_id", "interaction", "reason"],
                  only_from=OutboundMessage.Status.SENDING)
+    return len(messages)
 
 
 def _update_each(messages: list[OutboundMessage], fields: list[str], *, only_from: str = "") -> None:
@@ -293,16 +307,18 @@ def outbox_sweep(*, now: datetime | None = None) -> dict[str, int]:
         if answer:
             message.sent_at, message.provider_message_id = message.claimed_at, message.idempotency_key
             went_out.append(message)
-        elif answer is False:
-            counts["requeued"] += OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.SENDING)\
-                .update(status=OutboundMessage.Status.SCHEDULED, claimed_at=None, reason="Recovered after a crash")
-        else:
-            counts["failed"] += OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.SENDING)\
-                .update(status=OutboundMessage.Status.FAILED,
+            continue
+        # Only the claim this sweep read: a message claimed again since (a requeue and a new send) is not touched.
+        same_claim = OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.SENDING,
+                                                    claimed_at=message.claimed_at)
+        if answer is False:
+            counts["requeued"] += same_claim.update(status=OutboundMessage.Status.SCHEDULED, claimed_at=None,
+                                                    reason="Recovered after a crash")
+        elif answer is None:
+            counts["failed"] += same_claim.update(status=OutboundMessage.Status.FAILED,
                         reason="Interrupted mid-send and the provider cannot say whether it went out: not sent again "
                                "to avoid a duplicate; check and resend by hand.")
-    _mark_sent(went_out)
-    counts["sent"] = len(went_out)
+    counts["sent"] = _mark_sent(went_out)
     return counts
 
 

@@ -263,3 +263,56 @@ def test_a_text_whose_line_a_crash_cut_short_was_not_sent():
     lines = provider.log.read_text().splitlines()
     assert lines[1] == '{"key": "reminder:2", "to": "+1212'  # left on a line of its own
     assert [json.loads(line)["key"] for line in lines[2:]] == ["reminder:2", "reminder:3"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subject_too_long_once_filled_in_fails_that_letter_alone(admin_user, approver):
+    now = utc(2026, 6, 10, 15)
+    letter = approved(admin_user, approver, code="long", channel="letter", body="<p>Hi</p>",
+                      subject="x" * 183 + "{{ debtor_name }}")
+
+    def to(name, key):
+        account = debtor_account(admin_user)
+        account.debtor.first_name = name
+        account.debtor.save()
+        ContactPointFactory(debtor=account.debtor, kind="address", value="1 Main St, NY", is_primary=True,
+                            phone_type="")
+        return schedule(account, letter, now, key=key)[0]
+
+    short, long = to("Ann", "letter:short"), to("Bartholomew-Maximilian", "letter:long")
+    assert outbox_dispatch_batch(message_ids=[long.pk, short.pk], now=now) == {long.pk: "failed", short.pk: "sent"}
+    long.refresh_from_db()
+    assert "shorten the template's subject" in long.reason
+
+
+def test_overlapping_sweeps_record_a_send_once(account, template, monkeypatch):
+    message, _ = schedule(account, template, utc(2026, 6, 10, 15))
+    OutboundMessage.objects.update(status="sending", claimed_at=timezone.now() - timedelta(hours=1))
+    FileSms().send(to="+12125550147", body="Hi", key=message.idempotency_key)
+    asked = FileSms.already_sent
+
+    def already_sent_while_another_sweep_runs(provider, key):
+        monkeypatch.setattr(FileSms, "already_sent", asked)
+        assert outbox_sweep() == {"sent": 1, "requeued": 0, "failed": 0}  # the other sweep, at the same time
+        return asked(provider, key)
+
+    monkeypatch.setattr(FileSms, "already_sent", already_sent_while_another_sweep_runs)
+    assert outbox_sweep()["sent"] == 0
+    assert Interaction.objects.filter(account=account, direction="outbound").count() == 1
+
+
+def test_a_stale_sweep_leaves_a_message_claimed_again_since_alone(account, template, monkeypatch):
+    message, _ = schedule(account, template, utc(2026, 6, 10, 15))
+    OutboundMessage.objects.update(status="sending", claimed_at=timezone.now() - timedelta(hours=1))
+    asked = FileSms.already_sent
+
+    def already_sent_while_another_sweep_requeues(provider, key):
+        monkeypatch.setattr(FileSms, "already_sent", asked)
+        assert outbox_sweep()["requeued"] == 1  # another sweep requeues it, and a worker claims it again
+        OutboundMessage.objects.filter(pk=message.pk).update(status="sending", claimed_at=timezone.now())
+        return asked(provider, key)
+
+    monkeypatch.setattr(FileSms, "already_sent", already_sent_while_another_sweep_requeues)
+    assert outbox_sweep()["requeued"] == 0
+    message.refresh_from_db()
+    assert message.status == "sending"  # the live claim is the worker's, not this sweep's
