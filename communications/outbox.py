@@ -25,7 +25,7 @@ from collections_crm.errors import Conflict, DomainError, Forbidden
 from collections_crm.roles import SUPERVISORS
 from communications.messages import message_contexts, message_render
 from communications.models import Interaction, MessageTemplate, OutboundMessage
-from communications.providers import ProviderRejected, ProviderUnavailable, provider_for
+from communications.providers import ProviderOutcomeUnknown, ProviderRejected, ProviderUnavailable, provider_for
 from compliance.engine import Verdict, check_contact, default_contact_point, prefetch_contact_checks
 from compliance.models import Rule
 from compliance.services import audit_record, contact_check
@@ -77,13 +77,21 @@ def next_allowed_moment(*, account: Account, channel: str, contact_point, after:
 
 
 def outbox_due_batches(*, now: datetime | None = None) -> list[list[int]]:
-    """The due messages, oldest first, in batches of BATCH_SIZE ids: what one beat tick hands to workers (at most
-    PER_TICK; the next tick takes the rest). A message handed out twice, because the next tick came before a worker
-    took it, is claimed once."""
-    due = list(OutboundMessage.objects.filter(status=OutboundMessage.Status.SCHEDULED,
-                                              scheduled_for__lte=now or timezone.now())
-               .order_by("scheduled_for").values_list("pk", flat=True)[:PER_TICK])
-    return [due[start:start + BATCH_SIZE] for start in range(0, len(due), BATCH_SIZE)]
+    """The due messages, oldest first, in batches of about BATCH_SIZE ids: what one beat tick hands to workers (at
+    most PER_TICK; the next tick takes the rest). A debtor's messages all go in the batch of the first of them, so
+    two workers never check the same debtor's caps at once. A message handed out twice, because the next tick came
+    before a worker took it, is claimed once."""
+    due = (OutboundMessage.objects.filter(status=OutboundMessage.Status.SCHEDULED,
+                                          scheduled_for__lte=now or timezone.now())
+           .order_by("scheduled_for").values_list("pk", "account__debtor")[:PER_TICK])
+    batches, batch_of_debtor = [], {}
+    for pk, debtor in due:
+        if debtor not in batch_of_debtor:
+            if not batches or len(batches[-1]) >= BATCH_SIZE:
+                batches.append([])
+            batch_of_debtor[debtor] = batches[-1]
+        batch_of_debtor[debtor].append(pk)
+    return batches
 
 
 def outbox_dispatch(*, message_id: int, now: datetime | None = None) -> str:
@@ -172,6 +180,9 @@ def _dispatch_round(messages: list[OutboundMessage], *, now: datetime, not_start
             except ProviderRejected as error:
                 statuses[message.pk] = _settle(message, OutboundMessage.Status.FAILED,
                                                f"The provider refused it: {error}", verdicts[message.pk])
+                continue
+            except ProviderOutcomeUnknown:
+                statuses[message.pk] = OutboundMessage.Status.SENDING  # the sweeper settles it, never resends
                 continue
             except ProviderUnavailable as error:
                 statuses[message.pk] = _try_later(message, error, now=now, verdict=verdicts[message.pk])

@@ -25,6 +25,11 @@ class ProviderUnavailable(Exception):
     """A transient failure (a network error, a 5xx): the send is tried again later."""
 
 
+class ProviderOutcomeUnknown(Exception):
+    """The request reached the provider but no answer came back (a read timeout): the message may or may not have
+    gone, so it is not sent again; it stays `sending` for the sweeper to settle."""
+
+
 class ProviderRejected(Exception):
     """The provider refused the message for good (a 4xx: a bad number, a blocked sender): it is marked failed."""
 
@@ -97,15 +102,17 @@ class TwilioSms:
                      .decode(), "I-Twilio-Idempotency-Token": key,
                      "Content-Type": "application/x-www-form-urlencoded"}, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the configured https URL
+            with urllib.request.urlopen(request, timeout=settings.TWILIO_TIMEOUT) as response:  # noqa: S310 - the configured https URL
                 return str(json.loads(response.read() or b"{}").get("sid", key))
         except urllib.error.HTTPError as error:
             detail = error.read()[:300].decode(errors="replace")
             if error.code >= 500 or error.code == 429:
                 raise ProviderUnavailable(f"{error.code} {detail}") from None
             raise ProviderRejected(f"{error.code} {detail}") from None
-        except (urllib.error.URLError, TimeoutError) as error:
+        except urllib.error.URLError as error:  # no connection: the request never reached the API
             raise ProviderUnavailable(str(error)) from None
+        except (TimeoutError, ConnectionError) as error:  # the request went out; whether the text did is unknown
+            raise ProviderOutcomeUnknown(str(error)) from None
 
     def already_sent(self, key: str) -> None:
         return None  # not asked: the idempotency token makes a second send harmless, but we do not rely on it

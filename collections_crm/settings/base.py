@@ -176,6 +176,8 @@ if not TWILIO_API_BASE.startswith(("https://", "http://")):
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM = env.str("TWILIO_FROM", default="")
+# Seconds to wait for the SMS API's answer; after that, whether the text went is unknown and it is not resent.
+TWILIO_TIMEOUT = env.float("TWILIO_TIMEOUT", default=10.0)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

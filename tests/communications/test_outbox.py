@@ -243,12 +243,16 @@ def test_an_outage_mid_batch_tries_that_text_later_and_gives_the_rest_back(templ
     assert [text["key"] for text in sent_texts()] == ["reminder:0"]
 
 
-def test_the_due_messages_are_handed_out_oldest_first_in_batches(account, template, monkeypatch):
+def test_the_due_messages_are_handed_out_oldest_first_in_batches_with_each_debtors_together(
+        account, template, monkeypatch):
     monkeypatch.setattr(outbox, "BATCH_SIZE", 2)
-    due = [schedule(account, template, timezone.now() - timedelta(minutes=minutes), key=f"due:{minutes}")[0]
-           for minutes in (5, 4, 3, 2, 1)]
+    others = [AccountFactory(debtor__timezone=account.debtor.timezone) for _ in range(3)]
+    owners = {5: account, 4: others[0], 3: account, 2: others[1], 1: others[2]}
+    due = {minutes: schedule(owner, template, timezone.now() - timedelta(minutes=minutes), key=f"due:{minutes}")[0].pk
+           for minutes, owner in owners.items()}
     schedule(account, template, timezone.now() + timedelta(minutes=1), key="later")
-    assert outbox_due_batches() == [[due[0].pk, due[1].pk], [due[2].pk, due[3].pk], [due[4].pk]]
+    # the debtor's second message joins the batch of the first, so no two workers check that debtor's caps at once
+    assert outbox_due_batches() == [[due[5], due[4], due[3]], [due[2], due[1]]]
 
 
 def test_a_text_whose_line_a_crash_cut_short_was_not_sent():

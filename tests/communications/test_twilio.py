@@ -3,19 +3,21 @@ idempotency token; a 5xx is retried later, a 4xx fails the message with the prov
 
 import json
 import threading
-from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from communications.models import OutboundMessage
-from communications.outbox import message_schedule, outbox_dispatch
+from communications.outbox import STUCK_AFTER, message_schedule, outbox_dispatch, outbox_sweep
 from communications.providers import ProviderUnavailable
 from communications.services import template_approve, template_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 7, 1, 15, tzinfo=UTC)
+SILENT = 0  # an answer that never comes
 
 
 class StandIn(BaseHTTPRequestHandler):
@@ -27,6 +29,9 @@ class StandIn(BaseHTTPRequestHandler):
         StandIn.received.append({"path": self.path, "body": body, "token": self.headers["I-Twilio-Idempotency-Token"],
                                  "auth": self.headers["Authorization"]})
         code = StandIn.answers.pop(0)
+        if code == SILENT:
+            time.sleep(1)  # longer than the adapter waits
+            return
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -38,7 +43,7 @@ class StandIn(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def stand_in(settings):
-    server = HTTPServer(("127.0.0.1", 0), StandIn)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     StandIn.received, StandIn.answers = [], []
     settings.SMS_BACKEND = "twilio"
@@ -78,3 +83,13 @@ def test_a_server_error_is_retried_later_and_a_refusal_fails_the_message(stand_i
     assert (message.status, message.scheduled_for > NOW) == ("scheduled", True)
     assert outbox_dispatch(message_id=message.pk, now=message.scheduled_for) == "failed"
     assert "Invalid To number" in OutboundMessage.objects.get().reason
+
+
+def test_a_text_the_api_never_answered_is_not_sent_again(stand_in, message, settings):
+    settings.TWILIO_TIMEOUT = 0.3
+    stand_in.answers.append(SILENT)
+    assert outbox_dispatch(message_id=message.pk, now=NOW) == "sending"  # it may have gone: the sweeper decides
+    assert outbox_dispatch(message_id=message.pk, now=NOW + timedelta(minutes=5)) == "sending"
+    message.refresh_from_db()
+    assert outbox_sweep(now=message.claimed_at + STUCK_AFTER + timedelta(seconds=1))["failed"] == 1
+    assert len(stand_in.received) == 1
