@@ -25,3 +25,13 @@ class BaseTask(Task):
 app = Celery("collections_crm", task_cls=BaseTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def tasks_waiting(queue: str | None = None) -> int:
+    """How many tasks wait in a queue of the broker (the default one unless named); 0 for a queue never used."""
+    with app.connection_for_read() as connection:
+        try:
+            return connection.default_channel.queue_declare(queue=queue or app.conf.task_default_queue,
+                                                            passive=True).message_count
+        except connection.channel_errors:
+            return 0

@@ -16,6 +16,7 @@ provider's round trip anyway.
 import zoneinfo
 from collections import Counter, defaultdict
 from datetime import datetime, time, timedelta
+from time import monotonic as time_monotonic
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -40,6 +41,9 @@ LOOKAHEAD_DAYS = 8
 # Ids per dispatch task: a fraction of a second of a worker's time, and what a crash leaves to the sweeper.
 BATCH_SIZE = 200
 SUBJECT_LENGTH = OutboundMessage._meta.get_field("subject").max_length
+# A task stops claiming one-at-a-time sends (an SMS API, SMTP) after this long, well inside its soft time limit, so
+# the limit never interrupts a send; the rest stay scheduled for the next tick.
+ONE_AT_A_TIME_SECONDS = 120
 # Messages handed out per beat tick (every minute): more than two workers send in a minute.
 PER_TICK = 100_000
 
@@ -108,8 +112,9 @@ def outbox_dispatch_batch(*, message_ids: list[int], now: datetime | None = None
                                               scheduled_for__lte=claim_at).values_list("pk", "channel"))
     together = {channel for channel in set(due.values()) if provider_for(channel).answers_already_sent}
     statuses = _dispatch(_claim([pk for pk in message_ids if due.get(pk) in together], at=claim_at), now)
+    deadline = time_monotonic() + ONE_AT_A_TIME_SECONDS
     for pk in message_ids:
-        if pk in due and due[pk] not in together:
+        if pk in due and due[pk] not in together and time_monotonic() < deadline:
             statuses.update(_dispatch(_claim([pk], at=now or timezone.now()), now))
     if unclaimed := [pk for pk in message_ids if pk not in statuses]:
         statuses.update(OutboundMessage.objects.filter(pk__in=unclaimed).values_list("pk", "status"))

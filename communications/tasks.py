@@ -3,7 +3,7 @@ from collections import Counter
 from celery import shared_task
 from django.utils import timezone
 
-from collections_crm.celery import TRANSIENT_ERRORS
+from collections_crm.celery import TRANSIENT_ERRORS, tasks_waiting
 from communications.cadences import outbox_plan
 from communications.outbox import outbox_dispatch_batch, outbox_due_batches, outbox_sweep
 from communications.providers import ProviderUnavailable
@@ -17,9 +17,17 @@ def outbox_dispatch_task(message_ids: list[int]) -> dict[str, int]:
     return Counter(outbox_dispatch_batch(message_ids=message_ids).values())
 
 
+# Batches already waiting for a worker beyond which a tick hands out nothing new: the due messages are handed out
+# again on the next tick anyway, and a long queue would only hold back the sweep and the heartbeat behind it.
+MAX_WAITING_BATCHES = 20
+
+
 @shared_task(acks_late=True)
 def outbox_dispatch_due_task() -> int:
-    """Hand the due messages to workers, a batch of ids per task (system-wide: every team's outbox)."""
+    """Hand the due messages to workers, a batch of ids per task (system-wide: every team's outbox), unless the
+    workers have not yet taken the last tick's batches."""
+    if tasks_waiting() > MAX_WAITING_BATCHES:
+        return 0
     batches = outbox_due_batches()
     for message_ids in batches:
         outbox_dispatch_task.delay(message_ids)

@@ -3,6 +3,7 @@ daylight-saving change), blocking it for a hold, an opt-out, a frequency cap or 
 debt, dispatching in batches, and recovering sends a crash interrupted without a duplicate."""
 
 import json
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,8 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from collections_crm.celery import app as celery_app
+from collections_crm.celery import tasks_waiting
 from collections_crm.errors import DomainError
-from communications import outbox
+from collections_crm.tasks import heartbeat_record_task
+from communications import outbox, tasks
 from communications.models import Interaction, MessageTemplate, OutboundMessage
 from communications.outbox import (
     message_schedule,
@@ -320,3 +324,35 @@ def test_a_stale_sweep_leaves_a_message_claimed_again_since_alone(account, templ
     assert outbox_sweep()["requeued"] == 0
     message.refresh_from_db()
     assert message.status == "sending"  # the live claim is the worker's, not this sweep's
+
+
+def test_one_at_a_time_sends_stop_claiming_once_the_tasks_time_is_spent(admin_user, approver, monkeypatch):
+    now = utc(2026, 6, 10, 15)
+    email = approved(admin_user, approver, code="mail", channel="email", subject="Hello", body="<p>Hi</p>")
+    first, second = (debtor_account(admin_user) for _ in range(2))
+    for account in (first, second):
+        ContactPointFactory(debtor=account.debtor, kind="email", value=f"d{account.pk}@example.com",
+                            is_primary=True, consent_email=True, phone_type="")
+    messages = [schedule(account, email, now, key=f"mail:{account.pk}")[0] for account in (first, second)]
+    monkeypatch.setattr(outbox, "ONE_AT_A_TIME_SECONDS", 0)
+    assert outbox_dispatch_batch(message_ids=[message.pk for message in messages], now=now) == {
+        messages[0].pk: "scheduled", messages[1].pk: "scheduled"}  # left, unclaimed, for the next tick
+    monkeypatch.setattr(outbox, "ONE_AT_A_TIME_SECONDS", 120)
+    assert set(outbox_dispatch_batch(message_ids=[message.pk for message in messages], now=now).values()) == {"sent"}
+    assert len(mail.outbox) == 2
+
+
+def test_a_tick_hands_out_nothing_while_the_last_ticks_batches_still_wait(account, template, monkeypatch):
+    schedule(account, template, timezone.now() - timedelta(minutes=1))
+    monkeypatch.setattr(tasks, "tasks_waiting", lambda: tasks.MAX_WAITING_BATCHES + 1)
+    assert tasks.outbox_dispatch_due_task() == 0
+
+
+def test_the_tasks_waiting_in_a_queue_are_counted_on_the_real_broker():
+    queue = f"test-waiting-{uuid.uuid4().hex}"
+    assert tasks_waiting(queue) == 0  # never used
+    with celery_app.connection_for_write() as broker:
+        for _ in range(3):
+            heartbeat_record_task.apply_async(queue=queue, connection=broker)
+        assert tasks_waiting(queue) == 3
+        broker.default_channel.queue_purge(queue)
