@@ -267,15 +267,8 @@ def _settle(message: OutboundMessage, status: str, reason: str, verdict) -> str:
 @transaction.atomic
 def _mark_sent(messages: list[OutboundMessage]) -> int:
     """Record sends (each message's sent_at and provider_message_id set) in one commit: an outbound interaction
-    each, and the message `sent`, only from `sending`."""
-    if not messages:
-        return 0
-    # Lock the rows first and record only those still `sending`: a concurrent sweep or worker that recorded one
-    # already leaves it out, so no message gets a second interaction.
-    still_sending = set(OutboundMessage.objects.select_for_update().filter(
-        pk__in=[message.pk for message in messages], status=OutboundMessage.Status.SENDING,
-    ).values_list("pk", flat=True))
-    messages = [message for message in messages if message.pk in still_sending]
+    each, and the message `sent`, only from `sending`. One that a concurrent sweep or worker recorded first is
+    left out, its interaction removed again, so no message ever has two. Returns how many were recorded."""
     if not messages:
         return 0
     interactions = Interaction.objects.bulk_create([Interaction(
@@ -284,18 +277,20 @@ def _mark_sent(messages: list[OutboundMessage]) -> int:
         notes=f"{message.template.name}: {message.subject or 'sent'}") for message in messages])
     for message, interaction in zip(messages, interactions, strict=True):
         message.status, message.interaction, message.reason = OutboundMessage.Status.SENT, interaction, ""
-    _update_each(messages, ["status", "sent_at", "provider_message_id", "interaction", "reason"],
-                 only_from=OutboundMessage.Status.SENDING)
-    return len(messages)
+    recorded = _update_each(messages, ["status", "sent_at", "provider_message_id", "interaction", "reason"],
+                            only_from=OutboundMessage.Status.SENDING)
+    if already := [message.interaction.pk for message in messages if message.pk not in recorded]:
+        Interaction.objects.filter(pk__in=already).delete()
+    return len(recorded)
 
 
-def _update_each(messages: list[OutboundMessage], fields: list[str], *, only_from: str = "") -> None:
+def _update_each(messages: list[OutboundMessage], fields: list[str], *, only_from: str = "") -> set[int]:
     """Write each message's own values of these fields in one UPDATE ... FROM (VALUES ...) however many there are
     (PostgreSQL; SQLite from 3.33): bulk_update's CASE per row and field takes longer to build than a batch takes to
-    send. With `only_from`, only rows still in that status are written. (On PostgreSQL a column of NULLs only would
-    read as text; no caller writes one.)"""
+    send. With `only_from`, only rows still in that status are written. Returns the ids written. (On PostgreSQL a
+    column of NULLs only would read as text; no caller writes one.)"""
     if not messages:
-        return
+        return set()
     columns = [OutboundMessage._meta.get_field(name) for name in fields]
     quote, table = connection.ops.quote_name, connection.ops.quote_name(OutboundMessage._meta.db_table)
     assignments = ", ".join(f"{quote(field.column)} = v.column{number}" for number, field in enumerate(columns, 2))
@@ -306,7 +301,9 @@ def _update_each(messages: list[OutboundMessage], fields: list[str], *, only_fro
     with connection.cursor() as cursor:
         cursor.execute(  # the names are the model's; every value is a parameter
             f"UPDATE {table} SET {assignments} FROM (VALUES {rows}) AS v "  # noqa: S608
-            f"WHERE {table}.id = v.column1{condition}", parameters + ([only_from] if only_from else []))
+            f"WHERE {table}.id = v.column1{condition} RETURNING {table}.id",
+            parameters + ([only_from] if only_from else []))
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 def outbox_sweep(*, now: datetime | None = None) -> dict[str, int]:
